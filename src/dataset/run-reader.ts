@@ -1,0 +1,224 @@
+// Reads and validates a whole run directory. The first error throws a DataError naming file, line and field;
+// things that leave the data usable (an unfinished run, missing samples) are returned as warnings.
+import { join } from 'node:path';
+import { DataError } from '../core/errors.js';
+import { checkColumnCount, checkHeader, parseCsvRecords, type CsvRecord } from './csv-table.js';
+import {
+  CALLGRAPH_COLUMNS,
+  LOAD_COLUMNS,
+  METRIC_COLUMNS,
+  RUN_FILES,
+  type CallRow,
+  type LoadRow,
+  type MetricRow,
+  type RunManifest,
+  type ServiceRow,
+} from './run-format.js';
+import { readRunFile } from './run-file-io.js';
+import { readManifest } from './run-manifest.js';
+import { parseCallRow, parseLoadRow, parseMetricRow } from './run-rows.js';
+import { readServices } from './run-services.js';
+import { MetricStepTracker } from './step-continuity.js';
+
+export { readManifest } from './run-manifest.js';
+
+export interface RunProblem {
+  severity: 'warning';
+  file: string;
+  line?: number;
+  message: string;
+}
+
+export interface RunData {
+  manifest: RunManifest;
+  services: ServiceRow[];
+  /** In file order: by step, then as written within the step (rescape writes by ms_id). */
+  metrics: MetricRow[];
+  calls: CallRow[];
+  load: LoadRow[];
+  problems: RunProblem[];
+}
+
+export interface ReadRunOptions {
+  /** Read ms_callgraph.csv (default true); false skips the largest file when only metrics are needed. */
+  includeCalls?: boolean;
+}
+
+const RESUME_SUGGESTION = 'If the run was killed, `rescape profile --resume` repairs its tail.';
+
+/** A file's data records after its header is checked; warns when the last line lacks its line break. */
+function readTable(dir: string, name: string, columns: readonly string[], problems: RunProblem[]) {
+  const file = join(dir, name);
+  const text = readRunFile(file);
+  const [header, ...records] = parseCsvRecords(text, file);
+  checkHeader(header, columns, file);
+  const last = records[records.length - 1] ?? header;
+  if (!text.endsWith('\n')) {
+    problems.push({
+      severity: 'warning',
+      file,
+      line: last?.line ?? 1,
+      message: 'the last line has no line break',
+    });
+  }
+  return { file, records, lastLine: last?.line ?? 1 };
+}
+
+interface MetricTable {
+  rows: MetricRow[];
+  steps: number;
+  /** Line of the first row of each step, to point at a step another file disagrees about. */
+  stepLines: number[];
+}
+
+function readMetrics(dir: string, services: readonly ServiceRow[], problems: RunProblem[]): MetricTable {
+  const { file, records, lastLine } = readTable(dir, RUN_FILES.metrics, METRIC_COLUMNS, problems);
+  const tracker = new MetricStepTracker(services, file);
+  const rows: MetricRow[] = [];
+  const stepLines: number[] = [];
+  const empty = services.map(() => ({ count: 0, firstLine: 0, byColumn: new Map<string, number>() }));
+  for (const record of records) {
+    checkColumnCount(record, METRIC_COLUMNS, file);
+    const row = parseMetricRow(record.cells, services, { file, line: record.line });
+    tracker.accept(row.timestamp, row.msId, record.line);
+    if (stepLines.length === row.timestamp) stepLines.push(record.line);
+    countEmptyCells(row, record, empty[row.msId]);
+    rows.push(row);
+  }
+  const steps = tracker.finish(lastLine);
+  empty.forEach((entry, msId) => {
+    if (entry.count === 0) return;
+    const columns = [...entry.byColumn].map(([column, count]) => `${column} ${count}`).join(', ');
+    problems.push({
+      severity: 'warning',
+      file,
+      line: entry.firstLine,
+      message: `service ${services[msId]?.msName ?? msId} (ms_id ${msId}) has ${entry.count} missing samples (${columns})`,
+    });
+  });
+  return { rows, steps, stepLines };
+}
+
+function countEmptyCells(
+  row: MetricRow,
+  record: CsvRecord,
+  entry: { count: number; firstLine: number; byColumn: Map<string, number> } | undefined,
+): void {
+  if (entry === undefined) return;
+  const cells: [string, number | null][] = [
+    ['cpu_utilization', row.cpuUtilization],
+    ['gpu_utilization', row.gpuUtilization],
+    ['memory_bytes', row.memoryBytes],
+  ];
+  for (const [column, value] of cells) {
+    if (value !== null) continue;
+    if (entry.count === 0) entry.firstLine = record.line;
+    entry.count += 1;
+    entry.byColumn.set(column, (entry.byColumn.get(column) ?? 0) + 1);
+  }
+}
+
+function readLoad(dir: string, metrics: MetricTable, metricsFile: string, problems: RunProblem[]): LoadRow[] {
+  const { file, records } = readTable(dir, RUN_FILES.load, LOAD_COLUMNS, problems);
+  const rows: LoadRow[] = [];
+  for (const record of records) {
+    checkColumnCount(record, LOAD_COLUMNS, file);
+    const row = parseLoadRow(record.cells, { file, line: record.line });
+    const expected = rows.length;
+    const at = { file, line: record.line, field: 'timestamp' };
+    if (row.timestamp !== expected) {
+      const problem =
+        row.timestamp < expected
+          ? `repeats or goes back to step ${row.timestamp}`
+          : `skips to ${row.timestamp}`;
+      throw new DataError(
+        `expected timestamp ${expected}, found ${row.timestamp}: the table ${problem}`,
+        at,
+        {
+          suggestion: 'load.csv must hold one row per step 0..k-1, in order.',
+        },
+      );
+    }
+    if (row.timestamp >= metrics.steps) {
+      throw new DataError(
+        `step ${row.timestamp} has a load row but ${metricsFile} holds only ${metrics.steps} steps`,
+        at,
+        {
+          suggestion: RESUME_SUGGESTION,
+        },
+      );
+    }
+    rows.push(row);
+  }
+  if (rows.length < metrics.steps) {
+    throw new DataError(
+      `step ${rows.length} has metric rows but no row in ${file} (which holds ${rows.length} steps)`,
+      { file: metricsFile, line: metrics.stepLines[rows.length] ?? 2, field: 'timestamp' },
+      { suggestion: `A step is complete only once its load.csv row is written. ${RESUME_SUGGESTION}` },
+    );
+  }
+  return rows;
+}
+
+function readCalls(
+  dir: string,
+  services: readonly ServiceRow[],
+  steps: number,
+  problems: RunProblem[],
+): CallRow[] {
+  const { file, records } = readTable(dir, RUN_FILES.callgraph, CALLGRAPH_COLUMNS, problems);
+  const rows: CallRow[] = [];
+  let previous = 0;
+  for (const record of records) {
+    checkColumnCount(record, CALLGRAPH_COLUMNS, file);
+    const row = parseCallRow(record.cells, services, { file, line: record.line });
+    const at = { file, line: record.line, field: 'timestamp' };
+    if (row.timestamp >= steps) {
+      throw new DataError(`timestamp ${row.timestamp} is outside the run's steps 0..${steps - 1}`, at, {
+        suggestion: RESUME_SUGGESTION,
+      });
+    }
+    if (row.timestamp < previous) {
+      throw new DataError(`timestamp goes backwards from ${previous} to ${row.timestamp}`, at, {
+        suggestion: 'Calls are written step by step; sort the file by timestamp.',
+      });
+    }
+    previous = row.timestamp;
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** Reads a run directory, validating every file against services.csv and each other. */
+export function readRun(dir: string, options: ReadRunOptions = {}): RunData {
+  const problems: RunProblem[] = [];
+  const manifest = readManifest(dir);
+  const manifestFile = join(dir, RUN_FILES.manifest);
+  const services = readServices(dir);
+  const metricsFile = join(dir, RUN_FILES.metrics);
+  const metrics = readMetrics(dir, services, problems);
+  if (metrics.steps > manifest.samples) {
+    throw new DataError(
+      `step ${manifest.samples} is beyond the ${manifest.samples} samples run.json plans`,
+      { file: metricsFile, line: metrics.stepLines[manifest.samples] ?? 2, field: 'timestamp' },
+      { suggestion: `Fix samples in ${RUN_FILES.manifest} or remove the extra steps.` },
+    );
+  }
+  const load = readLoad(dir, metrics, metricsFile, problems);
+  const calls = options.includeCalls === false ? [] : readCalls(dir, services, metrics.steps, problems);
+  if (manifest.status !== 'complete') {
+    problems.unshift({
+      severity: 'warning',
+      file: manifestFile,
+      message: `run status is ${manifest.status}, not complete`,
+    });
+  }
+  if (metrics.steps < manifest.samples) {
+    problems.push({
+      severity: 'warning',
+      file: metricsFile,
+      message: `holds ${metrics.steps} of the ${manifest.samples} steps run.json plans`,
+    });
+  }
+  return { manifest, services, metrics: metrics.rows, calls, load, problems };
+}
