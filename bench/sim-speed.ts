@@ -53,4 +53,6 @@ try {
 console.log('rescape profile --cluster sim, social-network, 30 s step');
 for (const row of rows) console.log(row);
 console.log(`12 h vs 3 h: ${(twelveHours / threeHours).toFixed(2)}× (linear = 4×)`);
-console.log(`12 h: ${twelveHours.toFixed(2)} s = ${(twelveHours / 5).toFixed(2)}× the 5 s goal${twelveHours <= 5 ? ' (met)' : ' (NOT met)'}`);
+console.log(
+  `12 h: ${twelveHours.toFixed(2)} s = ${(twelveHours / 5).toFixed(2)}× the 5 s goal${twelveHours <= 5 ? ' (met)' : ' (NOT met)'}`,
+);

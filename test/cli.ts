@@ -9,7 +9,11 @@ export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(repoRoot, 'bin', 'run.js');
 
 export function rescape(args: string[], options: { cwd?: string } = {}) {
-  return execa(process.execPath, [bin, ...args], { reject: false, cwd: options.cwd ?? repoRoot, stdin: 'ignore' });
+  return execa(process.execPath, [bin, ...args], {
+    reject: false,
+    cwd: options.cwd ?? repoRoot,
+    stdin: 'ignore',
+  });
 }
 
 export function tempDir(prefix: string): { path: string; [Symbol.dispose]: () => void } {

@@ -8,8 +8,11 @@ import { repoRoot } from './cli.js';
 const ajv = new Ajv({ allErrors: true, strict: true });
 
 export function assertMatchesSchema(schemaName: string, value: unknown): void {
-  const schema = JSON.parse(readFileSync(join(repoRoot, 'schemas', `${schemaName}.schema.json`), 'utf8')) as object;
-  const validate = ajv.getSchema(schemaName) ?? (ajv.addSchema(schema, schemaName), ajv.getSchema(schemaName));
+  const schema = JSON.parse(
+    readFileSync(join(repoRoot, 'schemas', `${schemaName}.schema.json`), 'utf8'),
+  ) as object;
+  const validate =
+    ajv.getSchema(schemaName) ?? (ajv.addSchema(schema, schemaName), ajv.getSchema(schemaName));
   assert.ok(validate, `schema ${schemaName} compiles`);
   assert.ok(validate(value), `${schemaName}: ${ajv.errorsText(validate.errors)}`);
 }

@@ -10,7 +10,10 @@ export interface ProgressRenderer {
   stop: () => void;
 }
 
-export function createProgressRenderer(stream: NodeJS.WriteStream, now: () => number = Date.now): ProgressRenderer {
+export function createProgressRenderer(
+  stream: NodeJS.WriteStream,
+  now: () => number = Date.now,
+): ProgressRenderer {
   return stream.isTTY ? barRenderer(stream) : plainRenderer(stream, now);
 }
 
@@ -26,7 +29,11 @@ function barRenderer(stream: NodeJS.WriteStream): ProgressRenderer {
       stop();
       phase = event.phase;
       bar = new SingleBar(
-        { stream, format: `${event.phase} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted} | {message}`, hideCursor: true },
+        {
+          stream,
+          format: `${event.phase} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted} | {message}`,
+          hideCursor: true,
+        },
         Presets.shades_classic,
       );
       bar.start(event.total, event.done, { message: event.message ?? '' });
@@ -45,7 +52,9 @@ function plainRenderer(stream: NodeJS.WriteStream, now: () => number): ProgressR
     if (!finished && now() - lastAt < PLAIN_INTERVAL_MS) return;
     lastAt = now();
     const percent = event.total > 0 ? Math.floor((100 * event.done) / event.total) : 100;
-    stream.write(`${event.phase}: ${event.done}/${event.total} (${percent}%)${event.message ? ` ${event.message}` : ''}\n`);
+    stream.write(
+      `${event.phase}: ${event.done}/${event.total} (${percent}%)${event.message ? ` ${event.message}` : ''}\n`,
+    );
   };
   return { listener, stop: () => {} };
 }

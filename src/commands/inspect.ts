@@ -3,11 +3,15 @@ import { inspectRun, type InspectResult } from '../dataset/inspect-run.js';
 import { RescapeCommand } from './base-command.js';
 
 export default class Inspect extends RescapeCommand {
-  static override summary = 'Validate a run directory and summarise its services, steps, call graph and load.';
+  static override summary =
+    'Validate a run directory and summarise its services, steps, call graph and load.';
   static override description =
     'Reads every file of the run directory, stops at the first malformed line (naming the file, line and field), and reports warnings such as missing samples, an unfinished run or calls outside the benchmark topology.';
 
-  static override examples = ['<%= config.bin %> inspect runs/social-network-20261123T120000Z-s7', '<%= config.bin %> inspect runs/demo --json'];
+  static override examples = [
+    '<%= config.bin %> inspect runs/social-network-20261123T120000Z-s7',
+    '<%= config.bin %> inspect runs/demo --json',
+  ];
 
   static override args = {
     runDir: Args.string({ required: true, description: 'Run directory (holds run.json).' }),
@@ -34,9 +38,14 @@ function renderInspection(result: InspectResult): string {
         `  ${service.msName.padEnd(34)} ${service.kind.padEnd(9)} ${String(service.replicas).padStart(3)}  ${number(service.cpuMean).padStart(8)}  ${number(service.cpuMax).padStart(7)}  ${number(service.gpuMean).padStart(8)}  ${String(service.missingSamples).padStart(7)}`,
     ),
   ];
-  lines.push('', result.problems.length === 0 ? '  No problems found.' : `  ${result.problems.length} problem(s):`);
+  lines.push(
+    '',
+    result.problems.length === 0 ? '  No problems found.' : `  ${result.problems.length} problem(s):`,
+  );
   for (const problem of result.problems) {
-    lines.push(`  - ${problem.severity}: ${problem.file}${problem.line === undefined ? '' : `:${problem.line}`}: ${problem.message}`);
+    lines.push(
+      `  - ${problem.severity}: ${problem.file}${problem.line === undefined ? '' : `:${problem.line}`}: ${problem.message}`,
+    );
   }
   return lines.join('\n');
 }

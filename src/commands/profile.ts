@@ -10,7 +10,18 @@ import {
 import { BENCHMARKS, type BenchmarkName } from '../sim/topology-types.js';
 import { RescapeCommand } from './base-command.js';
 
-const SETTINGS = ['benchmark', 'duration', 'step', 'load-min', 'load-max', 'redraw', 'seed', 'out', 'traces-per-step', 'incidents-per-hour'];
+const SETTINGS = [
+  'benchmark',
+  'duration',
+  'step',
+  'load-min',
+  'load-max',
+  'redraw',
+  'seed',
+  'out',
+  'traces-per-step',
+  'incidents-per-hour',
+];
 
 export default class Profile extends RescapeCommand {
   static override summary = 'Profile a benchmark under randomized-concurrency load into a run directory.';
@@ -25,19 +36,44 @@ Rows are appended as the run goes: interrupt it with Ctrl-C (or lose it to a cra
   ];
 
   static override flags = {
-    cluster: Flags.string({ options: ['sim'], default: 'sim', description: 'Where to profile: the built-in simulated cluster.' }),
-    benchmark: Flags.string({ options: [...BENCHMARKS], default: 'social-network', description: 'Benchmark application.' }),
-    duration: Flags.string({ default: '12h', description: 'How long to profile (simulated time for --cluster sim), e.g. 2h.' }),
+    cluster: Flags.string({
+      options: ['sim'],
+      default: 'sim',
+      description: 'Where to profile: the built-in simulated cluster.',
+    }),
+    benchmark: Flags.string({
+      options: [...BENCHMARKS],
+      default: 'social-network',
+      description: 'Benchmark application.',
+    }),
+    duration: Flags.string({
+      default: '12h',
+      description: 'How long to profile (simulated time for --cluster sim), e.g. 2h.',
+    }),
     step: Flags.string({ default: '30s', description: 'Sampling step.' }),
     'load-min': Flags.integer({ default: 80, description: 'Lowest client concurrency drawn.' }),
     'load-max': Flags.integer({ default: 220, description: 'Highest client concurrency drawn.' }),
     redraw: Flags.string({ default: '60s', description: 'How often the concurrency is re-drawn.' }),
     seed: Flags.integer({ default: 1, description: 'Random seed; the same seed gives the same run.' }),
-    out: Flags.string({ description: 'Run directory to create (default runs/<id>); an existing non-empty one is never overwritten.' }),
-    'traces-per-step': Flags.integer({ default: 20, description: 'Traces sampled into ms_callgraph.csv per step.' }),
-    'incidents-per-hour': Flags.string({ default: '0.5', description: 'Mean rate of simulated incidents (slow or failing replicas); 0 disables them.' }),
-    speed: Flags.string({ description: 'Simulated seconds per wall-clock second (default: as fast as possible).' }),
-    resume: Flags.string({ description: 'Continue an interrupted run directory; its run.json supplies every setting.', exclusive: SETTINGS }),
+    out: Flags.string({
+      description:
+        'Run directory to create (default runs/<id>); an existing non-empty one is never overwritten.',
+    }),
+    'traces-per-step': Flags.integer({
+      default: 20,
+      description: 'Traces sampled into ms_callgraph.csv per step.',
+    }),
+    'incidents-per-hour': Flags.string({
+      default: '0.5',
+      description: 'Mean rate of simulated incidents (slow or failing replicas); 0 disables them.',
+    }),
+    speed: Flags.string({
+      description: 'Simulated seconds per wall-clock second (default: as fast as possible).',
+    }),
+    resume: Flags.string({
+      description: 'Continue an interrupted run directory; its run.json supplies every setting.',
+      exclusive: SETTINGS,
+    }),
   };
 
   async run(): Promise<ProfileResult> {
@@ -50,7 +86,9 @@ Rows are appended as the run goes: interrupt it with Ctrl-C (or lose it to a cra
         : await resumeSimulated(flags.resume, deps, speed);
     if (result.status === 'interrupted') {
       process.exitCode = 130;
-      this.logToStderr(`Interrupted after step ${result.steps}/${result.samples}; continue with: rescape profile --resume ${result.runDir}`);
+      this.logToStderr(
+        `Interrupted after step ${result.steps}/${result.samples}; continue with: rescape profile --resume ${result.runDir}`,
+      );
     }
     this.log(
       `${result.status === 'complete' ? 'Profiled' : 'Stopped'} ${result.benchmark} (${result.cluster}): ${result.steps}/${result.samples} steps × ${result.services} services, ${result.edges} call edges → ${result.runDir} (${result.wallSeconds.toFixed(1)} s)`,
@@ -78,7 +116,11 @@ function toOptions(
     benchmark: flags.benchmark as BenchmarkName,
     durationSeconds: parseDurationSeconds('duration', flags.duration),
     stepSeconds: parseDurationSeconds('step', flags.step),
-    load: { min: flags['load-min'], max: flags['load-max'], redrawSeconds: parseDurationSeconds('redraw', flags.redraw) },
+    load: {
+      min: flags['load-min'],
+      max: flags['load-max'],
+      redrawSeconds: parseDurationSeconds('redraw', flags.redraw),
+    },
     seed: flags.seed,
     tracesPerStep: flags['traces-per-step'],
     incidentsPerHour: parseNumber('incidents-per-hour', flags['incidents-per-hour']),
@@ -90,7 +132,9 @@ function toOptions(
 function parseNumber(flag: string, value: string): number {
   const number = Number(value);
   if (value.trim() === '' || !Number.isFinite(number)) {
-    throw new UsageError(`--${flag} "${value}" is not a number`, { suggestion: `Give a plain number, e.g. --${flag} 1.5.` });
+    throw new UsageError(`--${flag} "${value}" is not a number`, {
+      suggestion: `Give a plain number, e.g. --${flag} 1.5.`,
+    });
   }
   return number;
 }

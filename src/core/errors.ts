@@ -37,9 +37,7 @@ export class DataError extends RescapeError {
     location: { file?: string; line?: number; field?: string } = {},
     options: RescapeErrorOptions = {},
   ) {
-    const where = [location.file, location.line]
-      .filter((part) => part !== undefined)
-      .join(':');
+    const where = [location.file, location.line].filter((part) => part !== undefined).join(':');
     const field = location.field === undefined ? '' : ` (${location.field})`;
     super(where === '' ? `${message}${field}` : `${where}: ${message}${field}`, options);
     this.file = location.file;

@@ -64,19 +64,35 @@ export function validateProfileOptions(options: SimulatedProfileOptions): void {
     fail('benchmark', `unknown benchmark "${options.benchmark}"`, `Use one of: ${BENCHMARKS.join(', ')}.`);
   }
   if (options.durationSeconds < options.stepSeconds) {
-    fail('duration', `${options.durationSeconds} s is shorter than one step (${options.stepSeconds} s)`, 'Give a duration of at least one step.');
+    fail(
+      'duration',
+      `${options.durationSeconds} s is shorter than one step (${options.stepSeconds} s)`,
+      'Give a duration of at least one step.',
+    );
   }
   if (!Number.isInteger(options.load.min) || !Number.isInteger(options.load.max) || options.load.min < 1) {
-    fail('load-min', `concurrency bounds must be whole numbers ≥ 1 (got ${options.load.min}..${options.load.max})`, 'E.g. --load-min 80 --load-max 220.');
+    fail(
+      'load-min',
+      `concurrency bounds must be whole numbers ≥ 1 (got ${options.load.min}..${options.load.max})`,
+      'E.g. --load-min 80 --load-max 220.',
+    );
   }
   if (options.load.min > options.load.max) {
-    fail('load-min', `${options.load.min} is above --load-max ${options.load.max}`, 'Make --load-min ≤ --load-max.');
+    fail(
+      'load-min',
+      `${options.load.min} is above --load-max ${options.load.max}`,
+      'Make --load-min ≤ --load-max.',
+    );
   }
   if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > 0x7fffffff) {
     fail('seed', `${options.seed} is not a whole number in 0..2147483647`, 'E.g. --seed 7.');
   }
   if (!Number.isInteger(options.tracesPerStep) || options.tracesPerStep < 0) {
-    fail('traces-per-step', `${options.tracesPerStep} is not a whole number ≥ 0`, 'E.g. --traces-per-step 20.');
+    fail(
+      'traces-per-step',
+      `${options.tracesPerStep} is not a whole number ≥ 0`,
+      'E.g. --traces-per-step 20.',
+    );
   }
   if (!(options.incidentsPerHour >= 0)) {
     fail('incidents-per-hour', `${options.incidentsPerHour} is negative`, 'Use 0 to disable incidents.');
@@ -86,7 +102,10 @@ export function validateProfileOptions(options: SimulatedProfileOptions): void {
   }
 }
 
-export async function profileSimulated(options: SimulatedProfileOptions, deps: ProfileDeps = {}): Promise<ProfileResult> {
+export async function profileSimulated(
+  options: SimulatedProfileOptions,
+  deps: ProfileDeps = {},
+): Promise<ProfileResult> {
   validateProfileOptions(options);
   const startTime = new Date((deps.now ?? Date.now)());
   const id = `${options.benchmark}-${compactTimestamp(startTime)}-s${options.seed}`;
@@ -116,24 +135,36 @@ export async function profileSimulated(options: SimulatedProfileOptions, deps: P
 }
 
 /** Continues an interrupted simulated run from its last complete step. */
-export async function resumeSimulated(runDir: string, deps: ProfileDeps = {}, speed?: number): Promise<ProfileResult> {
+export async function resumeSimulated(
+  runDir: string,
+  deps: ProfileDeps = {},
+  speed?: number,
+): Promise<ProfileResult> {
   const opened = await RunWriter.openForResume(runDir);
   const { manifest, completedSteps } = opened;
   if (manifest.cluster.kind !== 'sim') {
     opened.writer.close();
-    throw new DataError(`run ${manifest.id} was measured on a ${manifest.cluster.kind} cluster, not simulated`, {
-      file: join(runDir, 'run.json'),
-      field: 'cluster.kind',
-    }, { suggestion: 'Resume it with the same --cluster it was started with.' });
+    throw new DataError(
+      `run ${manifest.id} was measured on a ${manifest.cluster.kind} cluster, not simulated`,
+      {
+        file: join(runDir, 'run.json'),
+        field: 'cluster.kind',
+      },
+      { suggestion: 'Resume it with the same --cluster it was started with.' },
+    );
   }
   const simulator = new ClusterSimulator(simulationSettings(manifest));
   const known = new Set(simulator.services.map((service) => `${service.msId}:${service.msName}`));
   const mismatch = opened.services.find((service) => !known.has(`${service.msId}:${service.msName}`));
   if (mismatch !== undefined || opened.services.length !== simulator.services.length) {
     opened.writer.close();
-    throw new DataError(`services.csv does not match the ${manifest.benchmark} topology of this rescape version`, {
-      file: join(runDir, 'services.csv'),
-    }, { suggestion: 'Resume with the rescape version that started the run, or start a new run.' });
+    throw new DataError(
+      `services.csv does not match the ${manifest.benchmark} topology of this rescape version`,
+      {
+        file: join(runDir, 'services.csv'),
+      },
+      { suggestion: 'Resume with the rescape version that started the run, or start a new run.' },
+    );
   }
   return continueRun(runDir, manifest, simulator, opened.writer, completedSteps, deps, speed);
 }
@@ -141,9 +172,13 @@ export async function resumeSimulated(runDir: string, deps: ProfileDeps = {}, sp
 function simulationSettings(manifest: RunManifest): SimulationSettings {
   const benchmark = manifest.benchmark as BenchmarkName;
   if (!BENCHMARKS.includes(benchmark)) {
-    throw new DataError(`unknown benchmark "${manifest.benchmark}"`, { file: 'run.json', field: 'benchmark' }, {
-      suggestion: `A simulated run names one of: ${BENCHMARKS.join(', ')}.`,
-    });
+    throw new DataError(
+      `unknown benchmark "${manifest.benchmark}"`,
+      { file: 'run.json', field: 'benchmark' },
+      {
+        suggestion: `A simulated run names one of: ${BENCHMARKS.join(', ')}.`,
+      },
+    );
   }
   const tracesPerStep = Number(manifest.cluster.tracesPerStep ?? 20);
   const ratePerHour = Number(manifest.cluster.incidentsPerHour ?? DEFAULT_INCIDENTS.ratePerHour);
@@ -196,7 +231,12 @@ async function continueRun(
       writer.appendStep(step);
       callRows += step.calls.length;
       for (const call of step.calls) edges.add(`${call.umId}>${call.dmId}`);
-      onProgress({ phase: 'simulate', done: simulator.timestamp, total: manifest.samples, message: `step ${step.timestamp}` });
+      onProgress({
+        phase: 'simulate',
+        done: simulator.timestamp,
+        total: manifest.samples,
+        message: `step ${step.timestamp}`,
+      });
     }
     if (status === 'running') status = 'complete';
     writer.setStatus(status);
@@ -229,7 +269,10 @@ async function continueRun(
 }
 
 function compactTimestamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -46,8 +46,15 @@ export class ClusterSimulator {
   private nextTimestamp = 0;
 
   constructor(private readonly settings: SimulationSettings) {
-    this.specs = [...settings.topology.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    this.services = this.specs.map((spec, msId) => ({ msId, msName: spec.name, kind: spec.kind, replicas: spec.replicas }));
+    this.specs = [...settings.topology.services].sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+    this.services = this.specs.map((spec, msId) => ({
+      msId,
+      msName: spec.name,
+      kind: spec.kind,
+      replicas: spec.replicas,
+    }));
     this.indexOf = new Map(this.specs.map((spec, index) => [spec.name, index]));
     const root = Random.fromSeed(settings.seed);
     this.random = {
@@ -87,11 +94,17 @@ export class ClusterSimulator {
     const n = this.specs.length;
     const concurrency = this.schedule.meanOver(timestamp * stepSeconds, (timestamp + 1) * stepSeconds);
 
-    const mix = this.mixDrift.advance().map((drift, index) => (this.baseWeights[index] ?? 0) * Math.exp(drift));
+    const mix = this.mixDrift
+      .advance()
+      .map((drift, index) => (this.baseWeights[index] ?? 0) * Math.exp(drift));
     const mixTotal = mix.reduce((sum, weight) => sum + weight, 0);
     const missFactor = Float64Array.from(this.missDrift.advance(), (drift) => Math.exp(drift));
     const effects = this.incidentEffects(timestamp);
-    const conditions: DemandConditions = { indexOf: this.indexOf, missFactor, failFraction: effects.failFraction };
+    const conditions: DemandConditions = {
+      indexOf: this.indexOf,
+      missFactor,
+      failFraction: effects.failFraction,
+    };
 
     // Calls per request to each service, per endpoint and for the mix.
     const endpointVisits = topology.endpoints.map((endpoint) => {
@@ -106,7 +119,9 @@ export class ClusterSimulator {
     });
 
     // Each service's demand per request (core-ms and GPU-ms) and its capacity.
-    const cpuMs = this.specs.map((spec, s) => (visits[s] ?? 0) * spec.cpuMsPerCall * (effects.cpuFactor[s] ?? 1));
+    const cpuMs = this.specs.map(
+      (spec, s) => (visits[s] ?? 0) * spec.cpuMsPerCall * (effects.cpuFactor[s] ?? 1),
+    );
     const gpuMs = this.specs.map((spec, s) => (visits[s] ?? 0) * (spec.gpuMsPerCall ?? 0));
     const cpuCapacity = this.specs.map((spec) => spec.replicas * spec.coresPerReplica);
     const gpuCapacity = this.specs.map((spec) => spec.gpus ?? 0);
@@ -115,11 +130,16 @@ export class ClusterSimulator {
         (throughput * (cpuMs[s] ?? 0)) / (1000 * (cpuCapacity[s] ?? 1)),
         (gpuCapacity[s] ?? 0) > 0 ? (throughput * (gpuMs[s] ?? 0)) / (1000 * (gpuCapacity[s] ?? 1)) : 0,
       );
-    const servers = this.specs.map((spec) => Math.max(1, Math.round(spec.gpus ?? spec.replicas * spec.coresPerReplica)));
+    const servers = this.specs.map((spec) =>
+      Math.max(1, Math.round(spec.gpus ?? spec.replicas * spec.coresPerReplica)),
+    );
     const serviceMsAt = (throughput: number): Float64Array =>
       Float64Array.from(
         this.specs,
-        (spec, s) => spec.latencyMs * (effects.latencyFactor[s] ?? 1) * responseFactor(utilisation(throughput, s), servers[s] ?? 1),
+        (spec, s) =>
+          spec.latencyMs *
+          (effects.latencyFactor[s] ?? 1) *
+          responseFactor(utilisation(throughput, s), servers[s] ?? 1),
       );
     let saturationRps = Infinity;
     for (let s = 0; s < n; s += 1) {
@@ -143,14 +163,22 @@ export class ClusterSimulator {
     const latency: LatencyComponent[] = endpointVisits.map((perEndpoint, e) => ({
       weight: mix[e] ?? 0,
       meanMs: responseOf(serviceMs, perEndpoint),
-      sigma: 0.45 + 0.5 * Math.max(...this.specs.map((_, s) => ((perEndpoint[s] ?? 0) > 0 ? utilisation(throughput, s) : 0))),
+      sigma:
+        0.45 +
+        0.5 *
+          Math.max(...this.specs.map((_, s) => ((perEndpoint[s] ?? 0) > 0 ? utilisation(throughput, s) : 0))),
     }));
     const errorShare = endpointVisits.reduce(
-      (sum, perEndpoint, e) => sum + ((mix[e] ?? 0) / mixTotal) * endpointErrorProbability(perEndpoint, effects.failFraction),
+      (sum, perEndpoint, e) =>
+        sum + ((mix[e] ?? 0) / mixTotal) * endpointErrorProbability(perEndpoint, effects.failFraction),
       0,
     );
     const requests = Math.round(throughput * stepSeconds);
-    const calls = this.sampleTraces(timestamp, mix, { serviceMs, missFactor, failFraction: effects.failFraction });
+    const calls = this.sampleTraces(timestamp, mix, {
+      serviceMs,
+      missFactor,
+      failFraction: effects.failFraction,
+    });
     return {
       timestamp,
       metrics,
@@ -179,11 +207,14 @@ export class ClusterSimulator {
       const workload = Math.exp(noise[s] ?? 0);
       const capacity = spec.replicas * spec.coresPerReplica;
       const busyCores = ((throughput * (cpuMs[s] ?? 0)) / 1000) * workload;
-      const cpu = Math.min(capacity, spec.idleCores * spec.replicas + busyCores) * (1 + 0.02 * measurement.normal());
+      const cpu =
+        Math.min(capacity, spec.idleCores * spec.replicas + busyCores) * (1 + 0.02 * measurement.normal());
       const gpus = spec.gpus ?? 0;
       const gpu = gpus > 0 ? Math.min(gpus, ((throughput * (gpuMs[s] ?? 0)) / 1000) * workload) : 0;
       const callsPerSecond = throughput * (visits[s] ?? 0);
-      const memory = (spec.memoryBaseBytes * spec.replicas + spec.memoryBytesPerRps * callsPerSecond) * (1 + 0.005 * measurement.normal());
+      const memory =
+        (spec.memoryBaseBytes * spec.replicas + spec.memoryBytesPerRps * callsPerSecond) *
+        (1 + 0.005 * measurement.normal());
       return {
         timestamp,
         msName: spec.name,
@@ -205,13 +236,19 @@ export class ClusterSimulator {
     for (let trace = 0; trace < this.settings.tracesPerStep; trace += 1) {
       const endpoint = this.settings.topology.endpoints[this.random.traces.weightedIndex(mix)];
       if (endpoint === undefined) continue;
-      rows.push(...sampleTrace(endpoint, { names, indexOf: this.indexOf, ...current }, this.random.traces, timestamp));
+      rows.push(
+        ...sampleTrace(endpoint, { names, indexOf: this.indexOf, ...current }, this.random.traces, timestamp),
+      );
     }
     return rows;
   }
 
   /** Per-service multipliers from the incidents active at this step; one replica of `replicas` is affected. */
-  private incidentEffects(timestamp: number): { latencyFactor: Float64Array; cpuFactor: Float64Array; failFraction: Float64Array } {
+  private incidentEffects(timestamp: number): {
+    latencyFactor: Float64Array;
+    cpuFactor: Float64Array;
+    failFraction: Float64Array;
+  } {
     const n = this.specs.length;
     const latencyFactor = new Float64Array(n).fill(1);
     const cpuFactor = new Float64Array(n).fill(1);

@@ -37,7 +37,11 @@ export function scheduleIncidents(
   if (settings.ratePerHour <= 0) return incidents;
   const candidates = topology.services.filter((service) => service.kind !== 'gateway');
   const meanGapSeconds = 3600 / settings.ratePerHour;
-  for (let at = random.exponential(meanGapSeconds); at < steps * stepSeconds; at += random.exponential(meanGapSeconds)) {
+  for (
+    let at = random.exponential(meanGapSeconds);
+    at < steps * stepSeconds;
+    at += random.exponential(meanGapSeconds)
+  ) {
     const service = candidates[random.int(0, candidates.length - 1)];
     if (service === undefined) break;
     const kind: IncidentKind = random.uniform() < 0.5 ? 'slow-replica' : 'failing-replica';

@@ -29,7 +29,8 @@ export interface ClosedLoopModel {
 export function solveClosedLoop(model: ClosedLoopModel): number {
   let low = 0;
   let high = model.saturationRps * 0.999;
-  const residual = (rps: number): number => (rps * (model.responseMs(rps) + model.thinkMs)) / 1000 - model.concurrency;
+  const residual = (rps: number): number =>
+    (rps * (model.responseMs(rps) + model.thinkMs)) / 1000 - model.concurrency;
   if (residual(high) <= 0) return high;
   for (let iteration = 0; iteration < 60; iteration += 1) {
     const middle = (low + high) / 2;

@@ -18,14 +18,23 @@ export function effectiveHitRate(spec: CallSpec, missFactor: number): number {
 }
 
 /** visits[s] += expected calls to each service for one request of `endpoint`. */
-export function addEndpointVisits(endpoint: EndpointSpec, conditions: DemandConditions, visits: Float64Array): void {
+export function addEndpointVisits(
+  endpoint: EndpointSpec,
+  conditions: DemandConditions,
+  visits: Float64Array,
+): void {
   const entry = conditions.indexOf.get(endpoint.entry.service);
   if (entry === undefined) throw new Error(`unknown entry service ${endpoint.entry.service}`);
   visits[entry] = (visits[entry] ?? 0) + 1;
   for (const call of endpoint.entry.calls ?? []) addCallVisits(call, 1, conditions, visits);
 }
 
-function addCallVisits(call: CallSpec, rate: number, conditions: DemandConditions, visits: Float64Array): void {
+function addCallVisits(
+  call: CallSpec,
+  rate: number,
+  conditions: DemandConditions,
+  visits: Float64Array,
+): void {
   const index = conditions.indexOf.get(call.service);
   if (index === undefined) throw new Error(`unknown service ${call.service}`);
   const fail = conditions.failFraction[index] ?? 0;

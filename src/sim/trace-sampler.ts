@@ -46,7 +46,9 @@ class TraceWalker {
   serve(service: string, calls: readonly CallSpec[]): number {
     const index = this.index(service);
     const mean = this.conditions.serviceMs[index] ?? 0;
-    let elapsed = mean * Math.exp(SERVICE_TIME_SIGMA * this.random.normal() - (SERVICE_TIME_SIGMA * SERVICE_TIME_SIGMA) / 2);
+    let elapsed =
+      mean *
+      Math.exp(SERVICE_TIME_SIGMA * this.random.normal() - (SERVICE_TIME_SIGMA * SERVICE_TIME_SIGMA) / 2);
     for (const call of calls) elapsed += this.call(service, call);
     return elapsed;
   }
@@ -60,7 +62,9 @@ class TraceWalker {
         elapsed += this.attempt(caller, spec); // the caller retries once
       }
       if (spec.onMiss !== undefined) {
-        const hit = this.random.uniform() < effectiveHitRate(spec, this.conditions.missFactor[this.index(spec.service)] ?? 1);
+        const hit =
+          this.random.uniform() <
+          effectiveHitRate(spec, this.conditions.missFactor[this.index(spec.service)] ?? 1);
         if (!hit) for (const fallback of spec.onMiss) elapsed += this.call(caller, fallback);
       }
     }

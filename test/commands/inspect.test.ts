@@ -10,7 +10,17 @@ const good = join(tmp.path, 'good');
 process.on('exit', () => tmp[Symbol.dispose]());
 
 before(async () => {
-  const result = await rescape(['profile', '--benchmark', 'ecommerce', '--duration', '30m', '--seed', '2', '--out', good]);
+  const result = await rescape([
+    'profile',
+    '--benchmark',
+    'ecommerce',
+    '--duration',
+    '30m',
+    '--seed',
+    '2',
+    '--out',
+    good,
+  ]);
   assert.equal(result.exitCode, 0, result.stderr);
 });
 
@@ -30,7 +40,13 @@ function corrupted(name: string, file: string, corrupt: (text: string) => string
   return dir;
 }
 
-const cases: { name: string; file: string; corrupt: (text: string) => string; message: RegExp; line?: number }[] = [
+const cases: {
+  name: string;
+  file: string;
+  corrupt: (text: string) => string;
+  message: RegExp;
+  line?: number;
+}[] = [
   {
     name: 'truncated CSV (half a row)',
     file: 'ms_metric.csv',
@@ -60,7 +76,11 @@ const cases: { name: string; file: string; corrupt: (text: string) => string; me
   {
     name: 'a missing step',
     file: 'load.csv',
-    corrupt: (text) => text.split('\n').filter((_, index) => index !== 10).join('\n'),
+    corrupt: (text) =>
+      text
+        .split('\n')
+        .filter((_, index) => index !== 10)
+        .join('\n'),
     message: /load\.csv:11\b.*expected timestamp 9, found 10/,
     line: 11,
   },
@@ -72,7 +92,9 @@ for (const { name, file, corrupt, message, line } of cases) {
     const before = readFileSync(join(dir, file), 'utf8');
     const result = await rescape(['inspect', dir, '--json']);
     assert.equal(result.exitCode, 3, result.stdout);
-    const record = JSON.parse(result.stdout) as { error: { kind: string; message: string; file: string; line: number } };
+    const record = JSON.parse(result.stdout) as {
+      error: { kind: string; message: string; file: string; line: number };
+    };
     assertMatchesSchema('error', record);
     assert.equal(record.error.kind, 'data');
     assert.match(record.error.message, message);

@@ -15,22 +15,43 @@ function lines(file: string): string[] {
 }
 
 function manifestWithoutIdentity(dir: string): Record<string, unknown> {
-  const { id: _id, startTime: _start, ...rest } = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
+  const {
+    id: _id,
+    startTime: _start,
+    ...rest
+  } = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as Record<string, unknown>;
   return rest;
 }
 
 /** Asserts two run directories hold the same data, byte for byte. */
 function assertSameRun(a: string, b: string): void {
-  for (const file of DATA_FILES) assert.ok(readFileSync(join(a, file)).equals(readFileSync(join(b, file))), `${file} differs`);
+  for (const file of DATA_FILES)
+    assert.ok(readFileSync(join(a, file)).equals(readFileSync(join(b, file))), `${file} differs`);
   assert.deepEqual(manifestWithoutIdentity(a), manifestWithoutIdentity(b));
 }
 
 test('a 12 h social-network profile: 1440 steps × every service, edges ⊆ topology, same seed ⇒ same files', async () => {
   using tmp = tempDir('profile');
   const first = join(tmp.path, 'a');
-  const result = await rescape(['profile', '--duration', '12h', '--benchmark', 'social-network', '--seed', '7', '--json', '--out', first]);
+  const result = await rescape([
+    'profile',
+    '--duration',
+    '12h',
+    '--benchmark',
+    'social-network',
+    '--seed',
+    '7',
+    '--json',
+    '--out',
+    first,
+  ]);
   assert.equal(result.exitCode, 0, result.stderr);
-  const record = JSON.parse(result.stdout) as { status: string; steps: number; services: number; edges: number };
+  const record = JSON.parse(result.stdout) as {
+    status: string;
+    steps: number;
+    services: number;
+    edges: number;
+  };
   assertMatchesSchema('profile', record);
   assert.equal(record.status, 'complete');
   assert.equal(record.steps, 1440);
@@ -42,16 +63,34 @@ test('a 12 h social-network profile: 1440 steps × every service, edges ⊆ topo
   assert.equal(metricKeys.length, 1440 * services.length);
   assert.equal(new Set(metricKeys).size, metricKeys.length, 'no duplicated (timestamp, ms_id)');
   for (let step = 0; step < 1440; step += 97) {
-    assert.ok(services.every((name, id) => metricKeys.includes(`${step},${name},${id}`)), `step ${step} complete`);
+    assert.ok(
+      services.every((name, id) => metricKeys.includes(`${step},${name},${id}`)),
+      `step ${step} complete`,
+    );
   }
   assert.equal(lines(join(first, 'load.csv')).length, 1440);
   const allowed = topologyEdges(getTopology('social-network'));
-  const seen = new Set(lines(join(first, 'ms_callgraph.csv')).map((line) => { const cells = line.split(','); return `${cells[2]}>${cells[3]}`; }));
+  const seen = new Set(
+    lines(join(first, 'ms_callgraph.csv')).map((line) => {
+      const cells = line.split(',');
+      return `${cells[2]}>${cells[3]}`;
+    }),
+  );
   assert.equal(seen.size, record.edges);
   for (const edge of seen) assert.ok(allowed.has(edge), `edge ${edge} not in topology`);
 
   const second = join(tmp.path, 'b');
-  const again = await rescape(['profile', '--duration', '12h', '--benchmark', 'social-network', '--seed', '7', '--out', second]);
+  const again = await rescape([
+    'profile',
+    '--duration',
+    '12h',
+    '--benchmark',
+    'social-network',
+    '--seed',
+    '7',
+    '--out',
+    second,
+  ]);
   assert.equal(again.exitCode, 0, again.stderr);
   assertSameRun(first, second);
 
@@ -78,7 +117,10 @@ for (const signal of ['SIGINT', 'SIGKILL'] as const) {
     while (Date.now() < deadline && !(existsSync(loadFile) && lines(loadFile).length >= 20)) await delay(50);
     child.kill(signal);
     const stopped = await child;
-    const manifest = JSON.parse(readFileSync(join(interrupted, 'run.json'), 'utf8')) as { status: string; samples: number };
+    const manifest = JSON.parse(readFileSync(join(interrupted, 'run.json'), 'utf8')) as {
+      status: string;
+      samples: number;
+    };
     if (signal === 'SIGINT') {
       assert.equal(stopped.exitCode, 130, stopped.stderr);
       assert.equal(manifest.status, 'interrupted');
@@ -139,5 +181,8 @@ test('an existing run directory is never overwritten', async () => {
   const again = await rescape(['profile', '--duration', '20m', '--out', out]);
   assert.notEqual(again.exitCode, 0);
   assert.match(again.stderr, new RegExp(out.replace(/[/\\]/g, '.')));
-  assert.deepEqual(readdirSync(out).map((file) => readFileSync(join(out, file), 'utf8')), before);
+  assert.deepEqual(
+    readdirSync(out).map((file) => readFileSync(join(out, file), 'utf8')),
+    before,
+  );
 });

@@ -17,12 +17,15 @@ for (const [value, pattern] of [
   ['1500ms', /1\.5 s; rescape works in whole seconds/],
 ] as const) {
   test(`"${value}" is a usage error naming the flag`, () => {
-    assert.throws(() => parseDurationSeconds('duration', value), (error: unknown) => {
-      assert.ok(error instanceof UsageError);
-      assert.match(error.message, pattern);
-      assert.equal(error.exitCode, 2);
-      assert.ok(error.suggestion);
-      return true;
-    });
+    assert.throws(
+      () => parseDurationSeconds('duration', value),
+      (error: unknown) => {
+        assert.ok(error instanceof UsageError);
+        assert.match(error.message, pattern);
+        assert.equal(error.exitCode, 2);
+        assert.ok(error.suggestion);
+        return true;
+      },
+    );
   });
 }

@@ -33,6 +33,9 @@ test('the concurrency schedule averages the draws a step spans', () => {
   const draws = [schedule.at(0), schedule.at(20), schedule.at(40)];
   assert.equal(schedule.meanOver(0, 30), (draws[0]! * 20 + draws[1]! * 10) / 30);
   assert.equal(schedule.meanOver(30, 60), (draws[1]! * 10 + draws[2]! * 20) / 30);
-  assert.deepEqual(schedule.drawsWithin(0, 60).map((d) => d.atSeconds), [0, 20, 40]);
+  assert.deepEqual(
+    schedule.drawsWithin(0, 60).map((d) => d.atSeconds),
+    [0, 20, 40],
+  );
   assert.ok(draws.every((d) => Number.isInteger(d) && d >= 80 && d <= 220));
 });
