@@ -19,7 +19,16 @@ export const METRIC_COLUMNS = [
   'gpu_utilization',
   'memory_bytes',
 ] as const;
-export const CALLGRAPH_COLUMNS = ['timestamp', 'trace_id', 'um', 'dm', 'um_id', 'dm_id', 'rpc_type', 'rt_ms'] as const;
+export const CALLGRAPH_COLUMNS = [
+  'timestamp',
+  'trace_id',
+  'um',
+  'dm',
+  'um_id',
+  'dm_id',
+  'rpc_type',
+  'rt_ms',
+] as const;
 export const LOAD_COLUMNS = [
   'timestamp',
   'concurrency',

@@ -14,7 +14,8 @@
 // steps on average a trainer writes a checkpoint through the model registry.
 //
 // `gpus` counts the GPUs of all of a service's pods (8 per pod for trainers), as gpu_utilization sums them.
-// GPU counts are sized so that the GPUs are about a third busy at 80 concurrent jobs and about 85–90 % at 220.
+// GPU counts are sized so that, in the simulator, the GPUs are about half busy at 150 concurrent jobs and
+// 65–85 % at 220: substantially but not fully used across the paper's 80–220 range.
 import type { CallSpec, Topology } from '../topology-types.js';
 import { endpoint, grpc, http, lookup, rpc } from './call-builders.js';
 import { gpuService, service } from './service-builders.js';
