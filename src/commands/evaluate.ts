@@ -5,12 +5,18 @@ import { selectBackend } from '../model/tf.js';
 import { RescapeCommand } from './base-command.js';
 
 export default class Evaluate extends RescapeCommand {
-  static override summary = 'Score a trained model on the test split: MAE, MSE, MAPE, weighted MAPE per horizon, against last value.';
-  static override examples = ['<%= config.bin %> evaluate models/gat-gru', '<%= config.bin %> evaluate models/gat-gru runs/other-day --json'];
+  static override summary =
+    'Score a trained model on the test split: MAE, MSE, MAPE, weighted MAPE per horizon, against last value.';
+  static override examples = [
+    '<%= config.bin %> evaluate models/gat-gru',
+    '<%= config.bin %> evaluate models/gat-gru runs/other-day --json',
+  ];
   static override strict = false;
   static override args = {
     modelDir: Args.string({ required: true, description: 'Model directory written by `rescape train`.' }),
-    runDir: Args.string({ description: 'Run directories to score on (default: those the model was trained on).' }),
+    runDir: Args.string({
+      description: 'Run directories to score on (default: those the model was trained on).',
+    }),
   };
 
   async run(): Promise<EvaluateResult> {

@@ -4,12 +4,18 @@ import { EXTRA_INPUTS, TARGET_NAMES } from '../dataset/series.js';
 import { parseList, parseNumberList } from '../cli/list-flags.js';
 import { MODEL_KINDS, type ModelKind } from '../model/model-types.js';
 import { BACKEND_NAMES, type BackendName } from '../model/tf.js';
-import { PAPER_DEFAULTS, trainForecaster, type TrainOptions, type TrainResult } from '../model/train-forecaster.js';
+import {
+  PAPER_DEFAULTS,
+  trainForecaster,
+  type TrainOptions,
+  type TrainResult,
+} from '../model/train-forecaster.js';
 import { renderEvaluation } from '../cli/evaluation-table.js';
 import { RescapeCommand } from './base-command.js';
 
 export default class Train extends RescapeCommand {
-  static override summary = 'Train a forecasting model (GAT-GRU, GAT-LSTM, GRU, LSTM, FC, GCN, or a naive baseline) on run directories.';
+  static override summary =
+    'Train a forecasting model (GAT-GRU, GAT-LSTM, GRU, LSTM, FC, GCN, or a naive baseline) on run directories.';
   static override description = `Builds windows of --window steps in and --horizon steps out from each run (chronological train/validation/test split, normalisation fitted on the training steps only), trains with Adam keeping the best validation epoch, and writes model.json, weights.bin and card.json to --out. The test split is then scored against the last-value and seasonal-naive forecasts: MAE, MSE, MAPE and weighted MAPE per horizon, and skill = 1 − error / error(last value).
 
 Defaults are the RESCAPE paper's (hidden 48, 4 heads, batch 48, Adam 0.001, 50 epochs, min-max scaling), except that learned models predict the change from the last observed value (--residual) so an untrained model is the last-value forecast; --paper turns that off too. An interrupted train resumes from its last finished epoch when run again with the same settings.`;
@@ -20,19 +26,38 @@ Defaults are the RESCAPE paper's (hidden 48, 4 heads, batch 48, Adam 0.001, 50 e
   ];
 
   static override strict = false;
-  static override args = { runDir: Args.string({ required: true, description: 'Run directory (several may be given).' }) };
+  static override args = {
+    runDir: Args.string({ required: true, description: 'Run directory (several may be given).' }),
+  };
 
   static override flags = {
     model: Flags.string({ options: [...MODEL_KINDS], default: 'gat-gru', description: 'Model to train.' }),
     out: Flags.string({ required: true, description: 'Model directory to write.' }),
-    targets: Flags.string({ description: `Forecast targets, comma-separated (${TARGET_NAMES.join(', ')}); default: those with signal.` }),
+    targets: Flags.string({
+      description: `Forecast targets, comma-separated (${TARGET_NAMES.join(', ')}); default: those with signal.`,
+    }),
     inputs: Flags.string({ description: `Extra inputs besides the targets (${EXTRA_INPUTS.join(', ')}).` }),
     window: Flags.integer({ default: PAPER_DEFAULTS.window, description: 'Input window, in steps.' }),
     horizon: Flags.integer({ default: PAPER_DEFAULTS.horizon, description: 'Steps forecast.' }),
-    split: Flags.string({ default: '0.7,0.1,0.2', description: 'Train, validation and test fractions (chronological).' }),
-    normaliser: Flags.string({ options: [...NORMALISER_KINDS], default: PAPER_DEFAULTS.normaliser, description: 'Per-service scaling.' }),
-    graph: Flags.string({ options: ['symmetric', 'directed'], default: 'symmetric', description: 'Call graph used by graph models.' }),
-    'edge-weights': Flags.string({ options: ['binary', 'calls'], default: 'binary', description: 'Edge weights of the graph.' }),
+    split: Flags.string({
+      default: '0.7,0.1,0.2',
+      description: 'Train, validation and test fractions (chronological).',
+    }),
+    normaliser: Flags.string({
+      options: [...NORMALISER_KINDS],
+      default: PAPER_DEFAULTS.normaliser,
+      description: 'Per-service scaling.',
+    }),
+    graph: Flags.string({
+      options: ['symmetric', 'directed'],
+      default: 'symmetric',
+      description: 'Call graph used by graph models.',
+    }),
+    'edge-weights': Flags.string({
+      options: ['binary', 'calls'],
+      default: 'binary',
+      description: 'Edge weights of the graph.',
+    }),
     hidden: Flags.integer({ default: PAPER_DEFAULTS.hidden }),
     heads: Flags.integer({ default: PAPER_DEFAULTS.heads, description: 'Graph attention heads.' }),
     dropout: Flags.string({ default: String(PAPER_DEFAULTS.dropout), description: 'Dropout of the GCN.' }),
@@ -42,11 +67,23 @@ Defaults are the RESCAPE paper's (hidden 48, 4 heads, batch 48, Adam 0.001, 50 e
     patience: Flags.integer({ description: 'Stop after this many epochs without a better validation loss.' }),
     'clip-norm': Flags.string({ description: 'Clip the global gradient norm.' }),
     loss: Flags.string({ options: ['mse', 'huber'], default: 'mse' }),
-    residual: Flags.boolean({ default: true, allowNo: true, description: 'Predict the change from the last value (default on).' }),
-    paper: Flags.boolean({ default: false, description: "The paper's exact configuration: no residual, min-max, MSE, no clipping." }),
-    season: Flags.integer({ description: 'Season of the seasonal-naive model, in steps (default: the window).' }),
+    residual: Flags.boolean({
+      default: true,
+      allowNo: true,
+      description: 'Predict the change from the last value (default on).',
+    }),
+    paper: Flags.boolean({
+      default: false,
+      description: "The paper's exact configuration: no residual, min-max, MSE, no clipping.",
+    }),
+    season: Flags.integer({
+      description: 'Season of the seasonal-naive model, in steps (default: the window).',
+    }),
     seed: Flags.integer({ default: 1 }),
-    backend: Flags.string({ options: [...BACKEND_NAMES], description: 'Force a TensorFlow.js backend (default: the best available).' }),
+    backend: Flags.string({
+      options: [...BACKEND_NAMES],
+      description: 'Force a TensorFlow.js backend (default: the best available).',
+    }),
   };
 
   async run(): Promise<TrainResult> {
@@ -63,7 +100,11 @@ Defaults are the RESCAPE paper's (hidden 48, 4 heads, batch 48, Adam 0.001, 50 e
       horizon: flags.horizon,
       split: { train, validation, test },
       normaliser: (flags.paper ? 'minmax' : flags.normaliser) as NormaliserKind,
-      graph: { direction: flags.graph as 'symmetric' | 'directed', selfLoops: true, weighting: flags['edge-weights'] as 'binary' | 'calls' },
+      graph: {
+        direction: flags.graph as 'symmetric' | 'directed',
+        selfLoops: true,
+        weighting: flags['edge-weights'] as 'binary' | 'calls',
+      },
       hidden: flags.hidden,
       heads: flags.heads,
       dropout: number('dropout', flags.dropout),
@@ -74,7 +115,8 @@ Defaults are the RESCAPE paper's (hidden 48, 4 heads, batch 48, Adam 0.001, 50 e
         batchSize: flags['batch-size'],
         learningRate: number('learning-rate', flags['learning-rate']),
         patience: flags.patience ?? null,
-        clipNorm: flags.paper || flags['clip-norm'] === undefined ? null : number('clip-norm', flags['clip-norm']),
+        clipNorm:
+          flags.paper || flags['clip-norm'] === undefined ? null : number('clip-norm', flags['clip-norm']),
         loss: flags.paper ? 'mse' : (flags.loss as 'mse' | 'huber'),
         seed: flags.seed,
       },

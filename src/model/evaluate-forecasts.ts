@@ -46,18 +46,35 @@ export function evaluateForecasts(
   stepSeconds: number,
 ): Evaluation {
   const references = (['naive', 'seasonal'] as const).map((kind) => {
-    const config: ModelConfig = { ...model.config, kind, seasonSteps: Math.min(model.config.seasonSteps, model.config.window) };
+    const config: ModelConfig = {
+      ...model.config,
+      kind,
+      seasonSteps: Math.min(model.config.seasonSteps, model.config.window),
+    };
     const reference = createModel(config, graph, { scope: `reference-${kind}` });
     try {
-      return { name: kind === 'naive' ? 'last-value' : 'seasonal-naive', predictions: forecast(reference, split, normaliser) };
+      return {
+        name: kind === 'naive' ? 'last-value' : 'seasonal-naive',
+        predictions: forecast(reference, split, normaliser),
+      };
     } finally {
       reference.dispose();
     }
   });
   const all = [{ name: model.config.kind, predictions: forecast(model, split, normaliser) }, ...references];
   const { horizon, services: n, targets } = model.config;
-  const batch = (predictions: Float32Array) => ({ predictions, truths: split.raw.targets, windows: split.raw.count, horizon, services: n, targets });
-  const normalisedBatch = (predictions: Float32Array) => ({ ...batch(normaliser.normalise(predictions, 'targets')), truths: split.normalised.targets });
+  const batch = (predictions: Float32Array) => ({
+    predictions,
+    truths: split.raw.targets,
+    windows: split.raw.count,
+    horizon,
+    services: n,
+    targets,
+  });
+  const normalisedBatch = (predictions: Float32Array) => ({
+    ...batch(normaliser.normalise(predictions, 'targets')),
+    truths: split.normalised.targets,
+  });
   const lastValue = horizonErrors(batch(references[0]!.predictions), stepSeconds);
   const models = all.map(({ name, predictions }) => {
     const normalised = horizonErrors(normalisedBatch(predictions), stepSeconds);

@@ -80,6 +80,7 @@ export function horizonErrors(
 
 /** Skill = 1 − error / error(reference); positive when the model beats the reference. */
 export function skill(error: number | null, referenceError: number | null): number | null {
-  if (error === null || referenceError === null || !Number.isFinite(error) || !(referenceError > 0)) return null;
+  if (error === null || referenceError === null || !Number.isFinite(error) || !(referenceError > 0))
+    return null;
   return 1 - error / referenceError;
 }

@@ -19,7 +19,11 @@ export interface LoadedForecaster {
 export function loadForecaster(modelDir: string): LoadedForecaster {
   const card = loadCard<ModelCard>(modelDir);
   const index = new Map(card.services.map((name, id) => [name, id]));
-  const edges = card.edges.map((edge) => ({ um: index.get(edge.um) ?? -1, dm: index.get(edge.dm) ?? -1, calls: edge.calls }));
+  const edges = card.edges.map((edge) => ({
+    um: index.get(edge.um) ?? -1,
+    dm: index.get(edge.dm) ?? -1,
+    calls: edge.calls,
+  }));
   const graph = graphFromEdges(card.services.length, edges, card.graph);
   const normaliser = Normaliser.fromJSON(card.normalisation, `${modelDir}/card.json`);
   const { config, weights } = loadWeights(modelDir);
@@ -28,9 +32,13 @@ export function loadForecaster(modelDir: string): LoadedForecaster {
     for (const variable of model.variables) {
       const value = weights[variable.name];
       if (value === undefined || value.shape.join() !== variable.shape.join()) {
-        throw new DataError(`weight ${variable.name} is ${value === undefined ? 'missing' : `shaped [${value.shape.join(', ')}], expected [${variable.shape.join(', ')}]`}`, { file: `${modelDir}/weights.bin` }, {
-          suggestion: 'The model directory is damaged or from another version; train the model again.',
-        });
+        throw new DataError(
+          `weight ${variable.name} is ${value === undefined ? 'missing' : `shaped [${value.shape.join(', ')}], expected [${variable.shape.join(', ')}]`}`,
+          { file: `${modelDir}/weights.bin` },
+          {
+            suggestion: 'The model directory is damaged or from another version; train the model again.',
+          },
+        );
       }
       variable.assign(value);
     }
@@ -52,7 +60,10 @@ export function assertRunMatchesModel(card: ModelCard, run: RunData, runDir: str
     throw new DataError(
       `the run's services differ from the model's: missing ${missing.join(', ') || 'none'}; not in the model ${extra.join(', ') || 'none'}`,
       { file: `${runDir}/services.csv` },
-      { suggestion: 'A model forecasts only the services (and graph) it was trained on: train one on this benchmark.' },
+      {
+        suggestion:
+          'A model forecasts only the services (and graph) it was trained on: train one on this benchmark.',
+      },
     );
   }
   const known = new Set(card.edges.map((edge) => `${edge.um}>${edge.dm}`));
@@ -61,8 +72,12 @@ export function assertRunMatchesModel(card: ModelCard, run: RunData, runDir: str
     .map((edge) => `${runServices[edge.um]}>${runServices[edge.dm]}`)
     .filter((edge) => !known.has(edge));
   if (unknown.length > 0) {
-    throw new DataError(`the run's call graph has edges the model was not trained on: ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ` (+${unknown.length - 10} more)` : ''}`, { file: `${runDir}/ms_callgraph.csv` }, {
-      suggestion: 'Retrain the model on runs that include these calls.',
-    });
+    throw new DataError(
+      `the run's call graph has edges the model was not trained on: ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ` (+${unknown.length - 10} more)` : ''}`,
+      { file: `${runDir}/ms_callgraph.csv` },
+      {
+        suggestion: 'Retrain the model on runs that include these calls.',
+      },
+    );
   }
 }

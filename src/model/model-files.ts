@@ -23,7 +23,11 @@ interface ModelJson {
 }
 
 /** Writes the weights of `variables` (by their names) and the config to `dir`. */
-export async function saveWeights(dir: string, config: ModelConfig, variables: readonly tf.Variable[]): Promise<void> {
+export async function saveWeights(
+  dir: string,
+  config: ModelConfig,
+  variables: readonly tf.Variable[],
+): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const named: tf.NamedTensorMap = {};
   for (const variable of variables) named[variable.name] = variable;
@@ -46,16 +50,24 @@ export function loadWeights(dir: string): { config: ModelConfig; weights: tf.Nam
   const group = manifest.weightsManifest?.[0];
   const config = manifest.modelTopology?.config;
   if (group === undefined || config === undefined || typeof config.kind !== 'string') {
-    throw new DataError('not a rescape model: weightsManifest or modelTopology.config is missing', { file }, {
-      suggestion: 'Point to a directory written by `rescape train`.',
-    });
+    throw new DataError(
+      'not a rescape model: weightsManifest or modelTopology.config is missing',
+      { file },
+      {
+        suggestion: 'Point to a directory written by `rescape train`.',
+      },
+    );
   }
   const bytes = readModelFile(join(dir, group.paths[0] ?? WEIGHTS_BIN));
   const expected = group.weights.reduce((sum, spec) => sum + 4 * spec.shape.reduce((n, d) => n * d, 1), 0);
   if (bytes.length !== expected) {
-    throw new DataError(`weights.bin holds ${bytes.length} bytes, model.json describes ${expected}`, { file: join(dir, WEIGHTS_BIN) }, {
-      suggestion: 'The model directory is damaged; train the model again.',
-    });
+    throw new DataError(
+      `weights.bin holds ${bytes.length} bytes, model.json describes ${expected}`,
+      { file: join(dir, WEIGHTS_BIN) },
+      {
+        suggestion: 'The model directory is damaged; train the model again.',
+      },
+    );
   }
   // A fresh ArrayBuffer holding exactly the file (a Buffer may be a view into a larger shared pool).
   const buffer = new Uint8Array(bytes).buffer;
@@ -64,16 +76,23 @@ export function loadWeights(dir: string): { config: ModelConfig; weights: tf.Nam
 
 export async function saveCard(dir: string, card: object): Promise<void> {
   mkdirSync(dir, { recursive: true });
-  await writeFileAtomic(join(dir, CARD_JSON), `${JSON.stringify({ format: MODEL_FORMAT, ...card }, null, 2)}\n`);
+  await writeFileAtomic(
+    join(dir, CARD_JSON),
+    `${JSON.stringify({ format: MODEL_FORMAT, ...card }, null, 2)}\n`,
+  );
 }
 
 export function loadCard<Card>(dir: string): Card {
   const file = join(dir, CARD_JSON);
   const card = parseJsonFile(file) as { format?: unknown };
   if (card.format !== MODEL_FORMAT) {
-    throw new DataError(`format is ${JSON.stringify(card.format)}, expected "${MODEL_FORMAT}"`, { file, field: 'format' }, {
-      suggestion: 'Point to a directory written by `rescape train` of this version.',
-    });
+    throw new DataError(
+      `format is ${JSON.stringify(card.format)}, expected "${MODEL_FORMAT}"`,
+      { file, field: 'format' },
+      {
+        suggestion: 'Point to a directory written by `rescape train` of this version.',
+      },
+    );
   }
   return card as Card;
 }
@@ -82,10 +101,15 @@ function readModelFile(file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
-    throw new DataError(`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { file }, {
-      suggestion: 'Point to a model directory written by `rescape train` (it holds model.json, weights.bin and card.json).',
-      cause: error,
-    });
+    throw new DataError(
+      `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { file },
+      {
+        suggestion:
+          'Point to a model directory written by `rescape train` (it holds model.json, weights.bin and card.json).',
+        cause: error,
+      },
+    );
   }
 }
 
@@ -94,9 +118,13 @@ function parseJsonFile(file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new DataError(`not valid JSON: ${(error as Error).message}`, { file }, {
-      suggestion: 'The model directory is damaged; train the model again.',
-      cause: error,
-    });
+    throw new DataError(
+      `not valid JSON: ${(error as Error).message}`,
+      { file },
+      {
+        suggestion: 'The model directory is damaged; train the model again.',
+        cause: error,
+      },
+    );
   }
 }

@@ -26,25 +26,40 @@ export async function predictNext(modelDir: string, runDir: string, at?: number)
   try {
     const run = await readRun(runDir);
     assertRunMatchesModel(card, run, runDir);
-    const series = seriesFromRun(run, { targets: card.targets as TargetName[], extraInputs: card.extraInputs });
+    const series = seriesFromRun(run, {
+      targets: card.targets as TargetName[],
+      extraInputs: card.extraInputs,
+    });
     const { window, horizon, services, features, targets } = card.config;
     const last = at ?? series.steps - 1;
     if (!Number.isInteger(last) || last < window - 1 || last >= series.steps) {
-      throw new UsageError(`--at ${last}: the model needs ${window} steps up to T, and the run has steps 0..${series.steps - 1}`, {
-        suggestion: `Give --at between ${window - 1} and ${series.steps - 1}.`,
-      });
+      throw new UsageError(
+        `--at ${last}: the model needs ${window} steps up to T, and the run has steps 0..${series.steps - 1}`,
+        {
+          suggestion: `Give --at between ${window - 1} and ${series.steps - 1}.`,
+        },
+      );
     }
     const perStep = services * features;
     const inputs = series.values.slice((last - window + 1) * perStep, (last + 1) * perStep);
     const gap = inputs.findIndex((value) => Number.isNaN(value));
     if (gap >= 0) {
       const step = last - window + 1 + Math.floor(gap / perStep);
-      throw new DataError(`step ${step} of ${card.services[Math.floor(gap / features) % services]} is missing, inside the input window`, { file: `${runDir}/ms_metric.csv` }, {
-        suggestion: 'Forecast from a window without gaps (choose another --at).',
-      });
+      throw new DataError(
+        `step ${step} of ${card.services[Math.floor(gap / features) % services]} is missing, inside the input window`,
+        { file: `${runDir}/ms_metric.csv` },
+        {
+          suggestion: 'Forecast from a window without gaps (choose another --at).',
+        },
+      );
     }
     const normalised = normaliser.normalise(inputs, 'features');
-    const output = tf.tidy(() => model.forward(tf.tensor4d(normalised, [1, window, services, features]), { training: false }).dataSync() as Float32Array);
+    const output = tf.tidy(
+      () =>
+        model
+          .forward(tf.tensor4d(normalised, [1, window, services, features]), { training: false })
+          .dataSync() as Float32Array,
+    );
     const forecast = normaliser.denormaliseTargets(output);
     const start = Date.parse(run.manifest.startTime);
     return {
@@ -61,7 +76,10 @@ export async function predictNext(modelDir: string, runDir: string, at?: number)
         targets: card.targets.map((target, t) => ({
           target,
           last: inputs[((window - 1) * services + s) * features + t] ?? NaN,
-          forecast: Array.from({ length: horizon }, (_, h) => forecast[(h * services + s) * targets + t] ?? NaN),
+          forecast: Array.from(
+            { length: horizon },
+            (_, h) => forecast[(h * services + s) * targets + t] ?? NaN,
+          ),
         })),
       })),
     };

@@ -82,7 +82,9 @@ export const PAPER_DEFAULTS = {
 
 export function validateTrainOptions(options: TrainOptions): void {
   if (!MODEL_KINDS.includes(options.kind)) {
-    throw new UsageError(`--model: unknown model "${options.kind}"`, { suggestion: `Use one of: ${MODEL_KINDS.join(', ')}.` });
+    throw new UsageError(`--model: unknown model "${options.kind}"`, {
+      suggestion: `Use one of: ${MODEL_KINDS.join(', ')}.`,
+    });
   }
   resolveWindowShape({ window: options.window, horizon: options.horizon, stride: 1 });
   checkSplitFractions(options.split);
@@ -93,10 +95,15 @@ export function validateTrainOptions(options: TrainOptions): void {
     ['epochs', options.training.epochs],
   ];
   for (const [flag, value] of positive) {
-    if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${flag}: ${value} is not a whole number ≥ 1`, { suggestion: `E.g. --${flag} 48.` });
+    if (!Number.isInteger(value) || value < 1)
+      throw new UsageError(`--${flag}: ${value} is not a whole number ≥ 1`, {
+        suggestion: `E.g. --${flag} 48.`,
+      });
   }
   if (!(options.training.learningRate > 0)) {
-    throw new UsageError(`--learning-rate: ${options.training.learningRate} is not positive`, { suggestion: 'E.g. --learning-rate 0.001.' });
+    throw new UsageError(`--learning-rate: ${options.training.learningRate} is not positive`, {
+      suggestion: 'E.g. --learning-rate 0.001.',
+    });
   }
 }
 
@@ -131,17 +138,50 @@ export async function trainForecaster(options: TrainOptions, deps: TrainDeps = {
     const learned = LEARNED_KINDS.includes(options.kind);
     const checkpoint = new DirectoryCheckpoint(
       join(options.out, 'checkpoint'),
-      JSON.stringify({ config, training: options.training, runs: data.runs.map((run) => run.id), normaliser: options.normaliser }),
+      // Epochs and patience may change between attempts: "train 10 more epochs" resumes too.
+      JSON.stringify({
+        config,
+        training: { ...options.training, epochs: undefined, patience: undefined },
+        runs: data.runs.map((run) => run.id),
+        normaliser: options.normaliser,
+      }),
     );
     const outcome = learned
-      ? await trainModel(model, data.splits.train.normalised, data.splits.validation.normalised, options.training, {
-          ...(deps.signal === undefined ? {} : { signal: deps.signal }),
-          onProgress: deps.onProgress ?? ignoreProgress,
-          checkpoint,
-        })
-      : { epochsDone: 0, history: [], bestEpoch: 0, bestValidationLoss: NaN, sinceBest: 0, stoppedEarly: false, interrupted: false, resumedFromEpoch: null, trainSeconds: 0 };
-    const test = evaluateForecasts(model, data.graph, data.splits.test, data.normaliser, data.services, data.stepSeconds);
-    const windows = { train: data.splits.train.raw.count, validation: data.splits.validation.raw.count, test: data.splits.test.raw.count };
+      ? await trainModel(
+          model,
+          data.splits.train.normalised,
+          data.splits.validation.normalised,
+          options.training,
+          {
+            ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+            onProgress: deps.onProgress ?? ignoreProgress,
+            checkpoint,
+          },
+        )
+      : {
+          epochsDone: 0,
+          history: [],
+          bestEpoch: 0,
+          bestValidationLoss: NaN,
+          sinceBest: 0,
+          stoppedEarly: false,
+          interrupted: false,
+          resumedFromEpoch: null,
+          trainSeconds: 0,
+        };
+    const test = evaluateForecasts(
+      model,
+      data.graph,
+      data.splits.test,
+      data.normaliser,
+      data.services,
+      data.stepSeconds,
+    );
+    const windows = {
+      train: data.splits.train.raw.count,
+      validation: data.splits.validation.raw.count,
+      test: data.splits.test.raw.count,
+    };
     if (!outcome.interrupted) {
       await saveWeights(options.out, config, model.variables);
       const card: Omit<ModelCard, 'format'> = {
@@ -150,14 +190,23 @@ export async function trainForecaster(options: TrainOptions, deps: TrainDeps = {
         targets: data.targetNames,
         features: data.featureNames,
         services: data.services.map((service) => service.msName),
-        edges: data.graph.edges.map((edge) => ({ um: data.services[edge.um]!.msName, dm: data.services[edge.dm]!.msName, calls: edge.calls })),
+        edges: data.graph.edges.map((edge) => ({
+          um: data.services[edge.um]!.msName,
+          dm: data.services[edge.dm]!.msName,
+          calls: edge.calls,
+        })),
         graph: data.graph.options,
         normalisation: data.normaliser.toJSON(),
         stepSeconds: data.stepSeconds,
         extraInputs: options.extraInputs,
         split: options.split,
         trainedOn: data.runs,
-        training: { settings: options.training, history: outcome.history, bestEpoch: outcome.bestEpoch, stoppedEarly: outcome.stoppedEarly },
+        training: {
+          settings: options.training,
+          history: outcome.history,
+          bestEpoch: outcome.bestEpoch,
+          stoppedEarly: outcome.stoppedEarly,
+        },
         metrics: test,
         backend: backend.backend,
         trainSeconds: outcome.trainSeconds,
@@ -185,7 +234,8 @@ export async function trainForecaster(options: TrainOptions, deps: TrainDeps = {
       interrupted: outcome.interrupted,
       resumedFromEpoch: outcome.resumedFromEpoch,
       trainSeconds: outcome.trainSeconds,
-      secondsPerEpoch: epochs === 0 ? null : outcome.history.reduce((sum, record) => sum + record.seconds, 0) / epochs,
+      secondsPerEpoch:
+        epochs === 0 ? null : outcome.history.reduce((sum, record) => sum + record.seconds, 0) / epochs,
       history: outcome.history,
       test,
     };
@@ -193,4 +243,3 @@ export async function trainForecaster(options: TrainOptions, deps: TrainDeps = {
     model.dispose();
   }
 }
-

@@ -44,8 +44,16 @@ export interface TrainingState {
 
 export interface TrainingCheckpoint {
   /** Restores a saved state into the model and optimizer; null when there is none. */
-  restore(model: ForecastModel, optimizer: tf.AdamOptimizer): Promise<{ state: TrainingState; best: tf.NamedTensorMap } | null>;
-  save(model: ForecastModel, optimizer: tf.AdamOptimizer, state: TrainingState, best: tf.NamedTensorMap): Promise<void>;
+  restore(
+    model: ForecastModel,
+    optimizer: tf.AdamOptimizer,
+  ): Promise<{ state: TrainingState; best: tf.NamedTensorMap } | null>;
+  save(
+    model: ForecastModel,
+    optimizer: tf.AdamOptimizer,
+    state: TrainingState,
+    best: tf.NamedTensorMap,
+  ): Promise<void>;
 }
 
 export interface TrainingOutcome extends TrainingState {
@@ -72,7 +80,13 @@ export async function trainModel(
   const now = deps.now ?? (() => performance.now());
   const onProgress = deps.onProgress ?? ignoreProgress;
   const optimizer = tf.train.adam(settings.learningRate);
-  let state: TrainingState = { epochsDone: 0, history: [], bestEpoch: 0, bestValidationLoss: Infinity, sinceBest: 0 };
+  let state: TrainingState = {
+    epochsDone: 0,
+    history: [],
+    bestEpoch: 0,
+    bestValidationLoss: Infinity,
+    sinceBest: 0,
+  };
   let best: tf.NamedTensorMap = snapshot(model.variables);
   const restored = await deps.checkpoint?.restore(model, optimizer);
   if (restored) {
@@ -107,7 +121,8 @@ export async function trainModel(
       let lossSum = 0;
       for (let start = 0; start < train.count; start += settings.batchSize) {
         const batch = order.subarray(start, Math.min(train.count, start + settings.batchSize));
-        lossSum += trainBatch(model, optimizer, train, batch, settings, inputShape, targetShape) * batch.length;
+        lossSum +=
+          trainBatch(model, optimizer, train, batch, settings, inputShape, targetShape) * batch.length;
         onProgress({
           phase: `train ${model.config.kind}`,
           done: state.epochsDone * train.count + start + batch.length,
@@ -122,7 +137,12 @@ export async function trainModel(
         break;
       }
       const validationLoss = evaluateLoss(model, validation, settings, inputShape, targetShape);
-      const record: EpochRecord = { epoch, loss: lossSum / train.count, validationLoss, seconds: (now() - epochStarted) / 1000 };
+      const record: EpochRecord = {
+        epoch,
+        loss: lossSum / train.count,
+        validationLoss,
+        seconds: (now() - epochStarted) / 1000,
+      };
       state.history.push(record);
       state.epochsDone = epoch;
       if (validationLoss < state.bestValidationLoss) {
@@ -182,7 +202,10 @@ function trainBatch(
   return tf.tidy(() => {
     const inputs = tf.tensor4d(gather(data.inputs, inputShape, batch), [batch.length, ...inputShape]);
     const targets = tf.tensor4d(gather(data.targets, targetShape, batch), [batch.length, ...targetShape]);
-    const { value, grads } = tf.variableGrads(() => lossOf(model.forward(inputs, { training: true }), targets, settings.loss), model.variables as tf.Variable[]);
+    const { value, grads } = tf.variableGrads(
+      () => lossOf(model.forward(inputs, { training: true }), targets, settings.loss),
+      model.variables as tf.Variable[],
+    );
     const applied = settings.clipNorm === null ? grads : clipByGlobalNorm(grads, settings.clipNorm);
     optimizer.applyGradients(Object.entries(applied).map(([name, tensor]) => ({ name, tensor })));
     return value.dataSync()[0] ?? NaN;
@@ -205,14 +228,18 @@ function evaluateLoss(
       tf.tidy(() => {
         const inputs = tf.tensor4d(slice(data.inputs, inputShape, start, count), [count, ...inputShape]);
         const targets = tf.tensor4d(slice(data.targets, targetShape, start, count), [count, ...targetShape]);
-        return lossOf(model.forward(inputs, { training: false }), targets, settings.loss).dataSync()[0] ?? NaN;
+        return (
+          lossOf(model.forward(inputs, { training: false }), targets, settings.loss).dataSync()[0] ?? NaN
+        );
       }) * count;
   }
   return total / data.count;
 }
 
 function lossOf(predictions: tf.Tensor, targets: tf.Tensor, loss: 'mse' | 'huber'): tf.Scalar {
-  return loss === 'huber' ? tf.losses.huberLoss(targets, predictions) : tf.losses.meanSquaredError(targets, predictions);
+  return loss === 'huber'
+    ? tf.losses.huberLoss(targets, predictions)
+    : tf.losses.meanSquaredError(targets, predictions);
 }
 
 function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {

@@ -22,7 +22,12 @@ export class DirectoryCheckpoint implements TrainingCheckpoint {
     private readonly fingerprint: string,
   ) {}
 
-  async save(model: ForecastModel, optimizer: tf.AdamOptimizer, state: TrainingState, best: tf.NamedTensorMap): Promise<void> {
+  async save(
+    model: ForecastModel,
+    optimizer: tf.AdamOptimizer,
+    state: TrainingState,
+    best: tf.NamedTensorMap,
+  ): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
     const current: tf.NamedTensorMap = {};
     for (const variable of model.variables) current[variable.name] = variable;
@@ -38,7 +43,10 @@ export class DirectoryCheckpoint implements TrainingCheckpoint {
     await writeFileAtomic(join(this.dir, STATE_FILE), JSON.stringify(saved));
   }
 
-  async restore(model: ForecastModel, optimizer: tf.AdamOptimizer): Promise<{ state: TrainingState; best: tf.NamedTensorMap } | null> {
+  async restore(
+    model: ForecastModel,
+    optimizer: tf.AdamOptimizer,
+  ): Promise<{ state: TrainingState; best: tf.NamedTensorMap } | null> {
     const stateFile = join(this.dir, STATE_FILE);
     if (!existsSync(stateFile)) return null;
     const saved = JSON.parse(readFileSync(stateFile, 'utf8')) as SavedState;

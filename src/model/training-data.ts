@@ -3,8 +3,20 @@
 import { UsageError } from '../core/errors.js';
 import { readRun } from '../dataset/run-reader.js';
 import type { ServiceRow } from '../dataset/run-format.js';
-import { seriesFromRun, targetsWithSignal, type ExtraInput, type ServiceSeries, type TargetName } from '../dataset/series.js';
-import { callEdges, graphFromEdges, type CallEdge, type CallGraph, type GraphOptions } from '../dataset/call-graph.js';
+import {
+  seriesFromRun,
+  targetsWithSignal,
+  type ExtraInput,
+  type ServiceSeries,
+  type TargetName,
+} from '../dataset/series.js';
+import {
+  callEdges,
+  graphFromEdges,
+  type CallEdge,
+  type CallGraph,
+  type GraphOptions,
+} from '../dataset/call-graph.js';
 import { makeWindows, selectWindows, type WindowShape, type Windows } from '../dataset/windows.js';
 import { splitWindows, type SplitFractions, type SplitName, type DataSplit } from '../dataset/split.js';
 import { Normaliser, type NormaliserKind } from '../dataset/normalisation.js';
@@ -51,20 +63,29 @@ export interface TrainingData {
 }
 
 export async function loadTrainingData(options: DataOptions): Promise<TrainingData> {
-  if (options.runDirs.length === 0) throw new UsageError('no run directory given', { suggestion: 'E.g. rescape train runs/demo.' });
+  if (options.runDirs.length === 0)
+    throw new UsageError('no run directory given', { suggestion: 'E.g. rescape train runs/demo.' });
   const loaded = [];
   for (const runDir of options.runDirs) {
     const run = await readRun(runDir);
     const targets = options.targets ?? targetsWithSignal(run);
-    loaded.push({ runDir, run, series: seriesFromRun(run, { targets, extraInputs: options.extraInputs }), targets });
+    loaded.push({
+      runDir,
+      run,
+      series: seriesFromRun(run, { targets, extraInputs: options.extraInputs }),
+      targets,
+    });
   }
   const first = loaded[0]!;
   for (const other of loaded.slice(1)) {
     assertSameServices(first.runDir, first.series, other.runDir, other.series);
     if (other.run.manifest.stepSeconds !== first.run.manifest.stepSeconds) {
-      throw new UsageError(`${other.runDir} has a ${other.run.manifest.stepSeconds} s step, ${first.runDir} ${first.run.manifest.stepSeconds} s`, {
-        suggestion: 'Train on runs sampled at the same step.',
-      });
+      throw new UsageError(
+        `${other.runDir} has a ${other.run.manifest.stepSeconds} s step, ${first.runDir} ${first.run.manifest.stepSeconds} s`,
+        {
+          suggestion: 'Train on runs sampled at the same step.',
+        },
+      );
     }
   }
 
@@ -76,7 +97,8 @@ export async function loadTrainingData(options: DataOptions): Promise<TrainingDa
   // Normalisation statistics come from the training steps of every run, never from validation or test.
   const trainingSteps = concatTrainingSteps(perRun);
   const normaliser =
-    options.normaliser ?? Normaliser.fit(trainingSteps, { start: 0, end: trainingSteps.steps }, options.normaliserKind);
+    options.normaliser ??
+    Normaliser.fit(trainingSteps, { start: 0, end: trainingSteps.steps }, options.normaliserKind);
 
   const edges = mergeEdges(loaded.map(({ run }) => callEdges(run.calls, run.services.length)));
   const graph = graphFromEdges(first.series.services.length, edges, options.graph);
@@ -107,14 +129,23 @@ export async function loadTrainingData(options: DataOptions): Promise<TrainingDa
       steps: windows.steps,
       stepSeconds: run.manifest.stepSeconds,
       ranges: split.ranges,
-      windows: { train: split.windows.train.length, validation: split.windows.validation.length, test: split.windows.test.length },
+      windows: {
+        train: split.windows.train.length,
+        validation: split.windows.validation.length,
+        test: split.windows.test.length,
+      },
       skippedForGaps: windows.skippedForGaps,
       straddling: split.straddling,
     })),
   };
 }
 
-function assertSameServices(firstDir: string, first: ServiceSeries, otherDir: string, other: ServiceSeries): void {
+function assertSameServices(
+  firstDir: string,
+  first: ServiceSeries,
+  otherDir: string,
+  other: ServiceSeries,
+): void {
   const a = first.services.map((service) => service.msName);
   const b = other.services.map((service) => service.msName);
   const missing = a.filter((name) => !b.includes(name));
@@ -131,7 +162,9 @@ function assertSameServices(firstDir: string, first: ServiceSeries, otherDir: st
 function concatTrainingSteps(parts: { series: ServiceSeries; split: DataSplit }[]): ServiceSeries {
   const first = parts[0]!.series;
   const perStep = first.services.length * first.featureNames.length;
-  const chunks = parts.map(({ series, split }) => series.values.subarray(split.ranges.train.start * perStep, split.ranges.train.end * perStep));
+  const chunks = parts.map(({ series, split }) =>
+    series.values.subarray(split.ranges.train.start * perStep, split.ranges.train.end * perStep),
+  );
   const values = new Float32Array(chunks.reduce((n, chunk) => n + chunk.length, 0));
   let offset = 0;
   for (const chunk of chunks) {

@@ -1,0 +1,182 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { rescape, tempDir } from '../cli.js';
+import { assertMatchesSchema } from '../json-schema.js';
+
+const tmp = tempDir('train');
+process.on('exit', () => tmp[Symbol.dispose]());
+const run = join(tmp.path, 'ecommerce');
+const small = ['--hidden', '8', '--heads', '2', '--batch-size', '32'];
+
+before(async () => {
+  const profiled = await rescape([
+    'profile',
+    '--benchmark',
+    'ecommerce',
+    '--duration',
+    '2h',
+    '--seed',
+    '4',
+    '--out',
+    run,
+  ]);
+  assert.equal(profiled.exitCode, 0, profiled.stderr);
+});
+
+test('train → evaluate → predict: a saved model scores and forecasts exactly as trained', async () => {
+  const modelDir = join(tmp.path, 'gat-gru');
+  const trained = await rescape([
+    'train',
+    run,
+    '--model',
+    'gat-gru',
+    '--epochs',
+    '2',
+    ...small,
+    '--out',
+    modelDir,
+    '--json',
+  ]);
+  assert.equal(trained.exitCode, 0, trained.stderr);
+  const result = JSON.parse(trained.stdout);
+  assertMatchesSchema('train', result);
+  assert.equal(result.epochs, 2);
+  assert.equal(result.services, 6);
+  assert.deepEqual(
+    result.test.models.map((m: { model: string }) => m.model),
+    ['gat-gru', 'last-value', 'seasonal-naive'],
+  );
+  const lastValue = result.test.models[1].horizons;
+  assert.ok(
+    lastValue.every((h: { skillMae: number }) => h.skillMae === 0),
+    'last value has zero skill against itself',
+  );
+  assert.deepEqual(
+    result.test.models[0].horizons.map((h: { leadSeconds: number }) => h.leadSeconds),
+    [30, 60, 90],
+  );
+  for (const file of ['model.json', 'weights.bin', 'card.json'])
+    assert.ok(existsSync(join(modelDir, file)), file);
+  assert.equal(
+    existsSync(join(modelDir, 'checkpoint')),
+    false,
+    'the checkpoint is removed once the model is saved',
+  );
+  const card = JSON.parse(readFileSync(join(modelDir, 'card.json'), 'utf8'));
+  assert.equal(card.format, 'rescape.model/v1');
+  assert.equal(card.backend, result.backend);
+
+  const evaluated = await rescape(['evaluate', modelDir, '--json']);
+  assert.equal(evaluated.exitCode, 0, evaluated.stderr);
+  const evaluation = JSON.parse(evaluated.stdout);
+  assertMatchesSchema('evaluate', evaluation);
+  assert.deepEqual(evaluation.test, result.test, 'loading the saved model gives identical forecasts');
+
+  const predicted = await rescape(['predict', modelDir, '--run', run, '--at', '100', '--json']);
+  assert.equal(predicted.exitCode, 0, predicted.stderr);
+  const forecast = JSON.parse(predicted.stdout);
+  assertMatchesSchema('predict', forecast);
+  assert.deepEqual(
+    forecast.steps.map((s: { timestamp: number }) => s.timestamp),
+    [101, 102, 103],
+  );
+  assert.equal(forecast.services.length, 6);
+  for (const service of forecast.services) {
+    assert.equal(service.targets[0].forecast.length, 3);
+    assert.ok(service.targets[0].forecast.every((v: number) => Number.isFinite(v)));
+  }
+});
+
+test('the naive baseline trains nothing and equals last value exactly', async () => {
+  const result = await rescape([
+    'train',
+    run,
+    '--model',
+    'naive',
+    '--out',
+    join(tmp.path, 'naive'),
+    '--json',
+  ]);
+  assert.equal(result.exitCode, 0, result.stderr);
+  const { test: evaluation, epochs } = JSON.parse(result.stdout);
+  assert.equal(epochs, 0);
+  assert.deepEqual(
+    evaluation.models[0].horizons.map((h: { mae: number }) => h.mae),
+    evaluation.models[1].horizons.map((h: { mae: number }) => h.mae),
+  );
+});
+
+test('an interrupted train resumes from its last finished epoch', async () => {
+  const modelDir = join(tmp.path, 'resumed');
+  const args = ['train', run, '--model', 'gru', '--epochs', '40', ...small, '--out', modelDir];
+  const child = rescape(args);
+  const state = join(modelDir, 'checkpoint', 'state.json');
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && !existsSync(state)) await delay(50);
+  child.kill('SIGINT');
+  const stopped = await child;
+  assert.equal(stopped.exitCode, 130, stopped.stderr);
+  assert.match(stopped.stderr, /run the same command again to resume/);
+  const done = JSON.parse(readFileSync(state, 'utf8')).state.epochsDone as number;
+  assert.ok(done >= 1 && done < 40);
+
+  const resumed = await rescape([
+    ...args.slice(0, 4),
+    '--epochs',
+    String(done + 1),
+    ...small,
+    '--out',
+    modelDir,
+    '--json',
+  ]);
+  assert.equal(resumed.exitCode, 0, resumed.stderr);
+  const result = JSON.parse(resumed.stdout);
+  assertMatchesSchema('train', result);
+  assert.equal(result.resumedFromEpoch, done, 'training goes on from the checkpoint');
+  assert.equal(result.epochs, done + 1);
+  assert.deepEqual(
+    result.history.map((h: { epoch: number }) => h.epoch),
+    Array.from({ length: done + 1 }, (_, i) => i + 1),
+  );
+  assert.equal(existsSync(join(modelDir, 'checkpoint')), false);
+});
+
+test('forecasting a run of another benchmark names the differing services', async () => {
+  const other = join(tmp.path, 'hotel');
+  assert.equal(
+    (await rescape(['profile', '--benchmark', 'hotel-reservation', '--duration', '10m', '--out', other]))
+      .exitCode,
+    0,
+  );
+  const result = await rescape(['predict', join(tmp.path, 'gat-gru'), '--run', other, '--json']);
+  assert.equal(result.exitCode, 3, result.stdout);
+  const { error } = JSON.parse(result.stdout);
+  assertMatchesSchema('error', { error });
+  assert.match(
+    error.message,
+    /services differ from the model's: missing .*payment.*not in the model .*frontend/,
+  );
+});
+
+test('too little data for the split is a usage error saying how many steps are needed', async () => {
+  const short = join(tmp.path, 'short');
+  assert.equal(
+    (await rescape(['profile', '--benchmark', 'ecommerce', '--duration', '30m', '--out', short])).exitCode,
+    0,
+  );
+  const result = await rescape([
+    'train',
+    short,
+    '--model',
+    'gru',
+    '--out',
+    join(tmp.path, 'never'),
+    '--json',
+  ]);
+  assert.equal(result.exitCode, 2, result.stdout);
+  assert.match(JSON.parse(result.stdout).error.message, /129/);
+  assert.equal(existsSync(join(tmp.path, 'never')), false);
+});
