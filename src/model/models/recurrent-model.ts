@@ -1,0 +1,73 @@
+// GRU, LSTM, GAT-GRU and GAT-LSTM in the paper's shape: a forward and a reverse recurrent pass over the
+// window (separate weights), each service's last hidden states of both passes concatenated [B·N, 2H],
+// then one dense layer to horizon × targets per service.
+import { tf } from '../tf.js';
+import { GruCell } from '../cells/gru-cell.js';
+import { LstmCell } from '../cells/lstm-cell.js';
+import { GraphAttentionCell } from '../cells/graph-attention-cell.js';
+import { createGraphAttentionParams } from '../graph-attention.js';
+import type { RecurrentCell } from '../cells/recurrent-cell.js';
+import type { GraphStructure } from '../graph-structure.js';
+import type { ForecastModel, ModelConfig } from '../model-types.js';
+import { WeightFactory } from '../weights.js';
+import { checkInputs } from './model-io.js';
+import { OutputHead } from './output-head.js';
+
+export type RecurrentKind = 'gru' | 'lstm' | 'gat-gru' | 'gat-lstm';
+
+function createCell(weights: WeightFactory, name: string, config: ModelConfig, structure: GraphStructure): RecurrentCell {
+  const kind = config.kind as RecurrentKind;
+  const attention =
+    kind === 'gat-gru' || kind === 'gat-lstm'
+      ? createGraphAttentionParams(weights, `${name}/attention`, config.hidden, config.heads)
+      : undefined;
+  const inner =
+    kind === 'lstm' || kind === 'gat-lstm'
+      ? new LstmCell(weights, name, config.features, config.hidden)
+      : new GruCell(weights, name, config.features, config.hidden);
+  return attention === undefined ? inner : new GraphAttentionCell(inner, attention, structure);
+}
+
+export class RecurrentModel implements ForecastModel {
+  readonly variables: readonly tf.Variable[];
+  private readonly forwardCell: RecurrentCell;
+  private readonly reverseCell: RecurrentCell;
+  private readonly head: OutputHead;
+
+  constructor(
+    readonly config: ModelConfig,
+    structure: GraphStructure,
+    scope: string,
+  ) {
+    const weights = new WeightFactory(config.seed, scope);
+    this.forwardCell = createCell(weights, 'forward', config, structure);
+    this.reverseCell = createCell(weights, 'reverse', config, structure);
+    this.head = new OutputHead(weights, 2 * config.hidden, config);
+    this.variables = weights.variables;
+  }
+
+  forward(inputs: tf.Tensor4D, _options: { training: boolean }): tf.Tensor4D {
+    checkInputs(this.config, inputs);
+    return tf.tidy(() => {
+      const [batch, window, services, features] = inputs.shape;
+      // Time-major rows, so step t is the contiguous block [t·B·N, (t+1)·B·N) in batch-major order.
+      const timeMajor = tf.reshape(tf.transpose(inputs, [1, 0, 2, 3]), [window * batch * services, features]);
+      const last = [this.forwardCell, this.reverseCell].map((cell, direction) => {
+        const projected = tf.split(cell.projectInputs(timeMajor as tf.Tensor2D), window, 0) as tf.Tensor2D[];
+        let state = cell.initialState(batch * services);
+        for (let index = 0; index < window; index += 1) {
+          const t = direction === 0 ? index : window - 1 - index;
+          const stepInputs = projected[t];
+          if (stepInputs === undefined) throw new Error(`no projected inputs for step ${t}`);
+          state = cell.step(stepInputs, state);
+        }
+        return state.h;
+      });
+      return this.head.apply(tf.concat(last, 1), inputs);
+    });
+  }
+
+  dispose(): void {
+    for (const variable of this.variables) variable.dispose();
+  }
+}
