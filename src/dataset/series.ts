@@ -4,7 +4,7 @@
 // Feature order: the requested targets first (cpu, gpu), then memory, then the load columns, so a model's
 // targets are always features 0..targets-1. Load columns are per step, so every service sees the same values.
 import { DataError, UsageError } from '../core/errors.js';
-import { RUN_FILES, type LoadRow, type MetricRow, type ServiceRow } from './run-format.js';
+import { LOAD_COLUMNS, RUN_FILES, type LoadRow, type MetricRow, type ServiceRow } from './run-format.js';
 import type { RunData } from './run-reader.js';
 
 export const TARGET_NAMES = ['cpu', 'gpu'] as const;
@@ -12,14 +12,11 @@ export type TargetName = (typeof TARGET_NAMES)[number];
 export const EXTRA_INPUTS = ['memory', 'load'] as const;
 export type ExtraInput = (typeof EXTRA_INPUTS)[number];
 
-/** The features 'load' adds, named after their load.csv columns. */
-export const LOAD_FEATURES = [
-  'concurrency',
-  'requests',
-  'errors',
-  'latency_p50_ms',
-  'latency_p99_ms',
-] as const;
+/** The features 'load' adds: load.csv's columns after the timestamp. */
+export const LOAD_FEATURES = LOAD_COLUMNS.slice(1) as readonly Exclude<
+  (typeof LOAD_COLUMNS)[number],
+  'timestamp'
+>[];
 
 /** Steps start..end-1 (end exclusive). */
 export interface StepRange {
