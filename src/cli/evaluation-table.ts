@@ -17,3 +17,11 @@ export function renderEvaluation(evaluation: Evaluation): string {
   }
   return lines.join('\n');
 }
+
+/** Several trained models on the same test split: each model's rows, then the references once. */
+export function renderComparison(evaluations: readonly Evaluation[]): string {
+  const first = evaluations[0];
+  if (first === undefined) return 'No model trained.';
+  const learned = evaluations.map((evaluation) => evaluation.models[0]!);
+  return renderEvaluation({ ...first, models: [...learned, ...first.models.slice(1)] });
+}

@@ -10,8 +10,13 @@ import {
   type TrainOptions,
   type TrainResult,
 } from '../model/train-forecaster.js';
-import { renderEvaluation } from '../cli/evaluation-table.js';
+import { join } from 'node:path';
+import { renderComparison, renderEvaluation } from '../cli/evaluation-table.js';
 import { RescapeCommand } from './base-command.js';
+
+export interface TrainComparison {
+  models: TrainResult[];
+}
 
 export default class Train extends RescapeCommand {
   static override summary =
@@ -31,6 +36,11 @@ Defaults are the RESCAPE paper's (hidden 48, 4 heads, batch 48, Adam 0.001, 50 e
   };
 
   static override flags = {
+    compare: Flags.string({
+      description:
+        'Train several models (comma-separated kinds) into <out>/<kind> and print them side by side.',
+      exclusive: ['model'],
+    }),
     model: Flags.string({ options: [...MODEL_KINDS], default: 'gat-gru', description: 'Model to train.' }),
     out: Flags.string({ required: true, description: 'Model directory to write.' }),
     targets: Flags.string({
@@ -86,7 +96,7 @@ Defaults are the RESCAPE paper's (hidden 48, 4 heads, batch 48, Adam 0.001, 50 e
     }),
   };
 
-  async run(): Promise<TrainResult> {
+  async run(): Promise<TrainResult | TrainComparison> {
     const { argv, flags } = await this.parse(Train);
     const number = (flag: string, value: string): number => parseNumberList(flag, value, 1)[0]!;
     const [train, validation, test] = parseNumberList('split', flags.split, 3) as [number, number, number];
@@ -122,6 +132,23 @@ Defaults are the RESCAPE paper's (hidden 48, 4 heads, batch 48, Adam 0.001, 50 e
       },
       ...(flags.backend === undefined ? {} : { backend: flags.backend as BackendName }),
     };
+    if (flags.compare !== undefined) {
+      const kinds = parseList('compare', flags.compare, MODEL_KINDS);
+      const models: TrainResult[] = [];
+      for (const kind of kinds) {
+        const result = await this.trainOne({ ...options, kind, out: join(flags.out, kind) });
+        models.push(result);
+        if (result.interrupted) break;
+      }
+      this.log(renderComparison(models.map((result) => result.test)));
+      return { models };
+    }
+    const result = await this.trainOne(options);
+    this.log(renderEvaluation(result.test));
+    return result;
+  }
+
+  private async trainOne(options: TrainOptions): Promise<TrainResult> {
     const result = await trainForecaster(options, { signal: this.signal, onProgress: this.progress() });
     for (const fallback of result.backendFallbacks) this.logToStderr(`backend: ${fallback}`);
     if (result.interrupted) {
@@ -131,7 +158,6 @@ Defaults are the RESCAPE paper's (hidden 48, 4 heads, batch 48, Adam 0.001, 50 e
     this.log(
       `Trained ${result.kind} on ${result.backend}: ${result.services} services, ${result.edges} edges, ${result.windows.train}/${result.windows.validation}/${result.windows.test} windows; ${result.epochs} epochs (best ${result.bestEpoch}), ${result.trainSeconds.toFixed(1)} s → ${result.modelDir}`,
     );
-    this.log(renderEvaluation(result.test));
     return result;
   }
 }

@@ -109,6 +109,43 @@ test('the naive baseline trains nothing and equals last value exactly', async ()
   );
 });
 
+test('--compare trains several models into <out>/<kind> and shows them beside the references', async () => {
+  const out = join(tmp.path, 'compare');
+  const result = await rescape([
+    'train',
+    run,
+    '--compare',
+    'fc,gcn',
+    '--epochs',
+    '1',
+    ...small,
+    '--out',
+    out,
+    '--json',
+  ]);
+  assert.equal(result.exitCode, 0, result.stderr);
+  const record = JSON.parse(result.stdout);
+  assert.deepEqual(Object.keys(record), ['models']);
+  for (const model of record.models) assertMatchesSchema('train', model);
+  assert.deepEqual(
+    record.models.map((m: { kind: string }) => m.kind),
+    ['fc', 'gcn'],
+  );
+  for (const kind of ['fc', 'gcn']) assert.ok(existsSync(join(out, kind, 'card.json')), kind);
+  const human = await rescape([
+    'train',
+    run,
+    '--compare',
+    'naive,seasonal',
+    '--out',
+    join(tmp.path, 'compare-naive'),
+  ]);
+  assert.equal(human.exitCode, 0, human.stderr);
+  assert.match(human.stdout, /naive\s+30 s/);
+  assert.match(human.stdout, /seasonal\s+30 s/);
+  assert.match(human.stdout, /last-value\s+30 s/);
+});
+
 test('an interrupted train resumes from its last finished epoch', async () => {
   const modelDir = join(tmp.path, 'resumed');
   const args = ['train', run, '--model', 'gru', '--epochs', '40', ...small, '--out', modelDir];
