@@ -100,7 +100,7 @@ export async function trainModel(
   let interrupted = false;
   const inputShape = inputDims(model);
   const targetShape = targetDims(model);
-  if (state.epochsDone === 0 && state.history.length === 0) {
+  if (state.epochsDone === 0 && state.history.length === 0 && validation.count > 0) {
     state.bestValidationLoss = evaluateLoss(model, validation, settings, inputShape, targetShape);
   }
 
@@ -136,7 +136,11 @@ export async function trainModel(
         interrupted = true;
         break;
       }
-      const validationLoss = evaluateLoss(model, validation, settings, inputShape, targetShape);
+      // With no validation windows (a --split without one), the training loss picks the best epoch.
+      const validationLoss =
+        validation.count === 0
+          ? lossSum / train.count
+          : evaluateLoss(model, validation, settings, inputShape, targetShape);
       const record: EpochRecord = {
         epoch,
         loss: lossSum / train.count,

@@ -1,0 +1,131 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tf } from '../../src/model/tf.js';
+import { createModel } from '../../src/model/create-model.js';
+import { trainModel, type TrainingSettings, type WindowArrays } from '../../src/model/trainer.js';
+import { DirectoryCheckpoint } from '../../src/model/training-checkpoint.js';
+import { chainGraph, fixtureValues, smallConfig, useTestBackend } from './model-test-helpers.js';
+
+before(useTestBackend);
+
+const config = smallConfig('gru', { residual: false });
+const size = (dims: number[]) => dims.reduce((n, d) => n * d, 1);
+function windows(count: number, seed: number): WindowArrays {
+  return {
+    inputs: fixtureValues(count * size([config.window, config.services, config.features]), seed),
+    targets: fixtureValues(count * size([config.horizon, config.services, config.targets]), seed + 1),
+    count,
+  };
+}
+const settings: TrainingSettings = {
+  epochs: 4,
+  batchSize: 8,
+  learningRate: 0.01,
+  patience: null,
+  clipNorm: 1,
+  loss: 'mse',
+  seed: 3,
+};
+const weightsOf = (model: { variables: readonly tf.Variable[] }) =>
+  model.variables.map((v) => Array.from(v.dataSync()));
+
+test('the same seed trains to the same history and weights; no tensor leaks across epochs', async () => {
+  const run = async () => {
+    const model = createModel(config, chainGraph(config.services), { scope: `seeded-${Math.random()}` });
+    const before = tf.memory().numTensors;
+    const outcome = await trainModel(model, windows(40, 1), windows(10, 5), settings);
+    const after = tf.memory().numTensors;
+    const weights = weightsOf(model);
+    model.dispose();
+    return { outcome, weights, leaked: after - before };
+  };
+  const a = await run();
+  const b = await run();
+  assert.deepEqual(
+    a.outcome.history.map((r) => [r.loss, r.validationLoss]),
+    b.outcome.history.map((r) => [r.loss, r.validationLoss]),
+  );
+  assert.deepEqual(a.weights, b.weights);
+  assert.equal(a.leaked, 0);
+  assert.equal(a.outcome.history.length, 4);
+  const best = Math.min(...a.outcome.history.map((r) => r.validationLoss));
+  assert.equal(
+    a.outcome.bestValidationLoss,
+    best,
+    'the best epoch is the one with the lowest validation loss',
+  );
+});
+
+test('without validation windows the training loss picks the best epoch (weights are trained, not the initial ones)', async () => {
+  const model = createModel(config, chainGraph(config.services), { scope: 'no-validation' });
+  const initial = weightsOf(model);
+  const outcome = await trainModel(
+    model,
+    windows(40, 2),
+    { inputs: new Float32Array(0), targets: new Float32Array(0), count: 0 },
+    settings,
+  );
+  assert.ok(outcome.bestEpoch >= 1);
+  assert.notDeepEqual(weightsOf(model), initial);
+  model.dispose();
+});
+
+test('early stopping stops after `patience` epochs without improvement', async () => {
+  const model = createModel(config, chainGraph(config.services), { scope: 'patience' });
+  // A learning rate this large makes validation worse after the first steps.
+  const outcome = await trainModel(model, windows(40, 3), windows(10, 7), {
+    ...settings,
+    epochs: 30,
+    learningRate: 5,
+    patience: 2,
+  });
+  assert.ok(outcome.stoppedEarly);
+  assert.ok(outcome.history.length < 30);
+  assert.equal(outcome.history.length - outcome.bestEpoch, 2);
+  model.dispose();
+});
+
+test('an aborted run resumes from its checkpoint to the same result as an uninterrupted one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rescape-checkpoint-'));
+  try {
+    const uninterrupted = createModel(config, chainGraph(config.services), { scope: 'straight' });
+    const reference = await trainModel(uninterrupted, windows(40, 4), windows(10, 8), settings);
+    const referenceWeights = weightsOf(uninterrupted);
+    uninterrupted.dispose();
+
+    const controller = new AbortController();
+    const first = createModel(config, chainGraph(config.services), { scope: 'first' });
+    const checkpoint = new DirectoryCheckpoint(dir, 'fingerprint');
+    let epochsSeen = 0;
+    const stopped = await trainModel(first, windows(40, 4), windows(10, 8), settings, {
+      signal: controller.signal,
+      checkpoint,
+      onProgress: (event) => {
+        if (event.message?.includes('val')) epochsSeen += 1;
+        if (epochsSeen === 2) controller.abort();
+      },
+    });
+    first.dispose();
+    assert.ok(stopped.interrupted);
+    assert.equal(stopped.epochsDone, 2);
+
+    // Weights are restored by variable name, so the resumed model is built with the same scope.
+    const resumedModel = createModel(config, chainGraph(config.services), { scope: 'first' });
+    const resumed = await trainModel(resumedModel, windows(40, 4), windows(10, 8), settings, { checkpoint });
+    assert.equal(resumed.resumedFromEpoch, 2);
+    assert.deepEqual(
+      resumed.history.map((r) => r.validationLoss),
+      reference.history.map((r) => r.validationLoss),
+    );
+    const resumedWeights = weightsOf(resumedModel);
+    resumedModel.dispose();
+    resumedWeights.forEach((values, index) =>
+      values.forEach((value, i) => assert.ok(Math.abs(value - referenceWeights[index]![i]!) < 1e-5)),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
