@@ -162,7 +162,7 @@ export async function trainModel(
         phase: `train ${model.config.kind}`,
         done: epoch * train.count,
         total: settings.epochs * train.count,
-        message: `epoch ${epoch}: loss ${record.loss.toFixed(5)}, val ${validationLoss.toFixed(5)}, ${record.seconds.toFixed(1)} s/epoch`,
+        message: `epoch ${epoch}: loss ${record.loss.toFixed(5)}, val ${validationLoss.toFixed(5)}, ${record.seconds.toFixed(1)} s/epoch, ETA ${etaSeconds(state.history, settings.epochs).toFixed(0)} s`,
       });
       await deps.checkpoint?.save(model, optimizer, state, best);
     }
@@ -244,6 +244,12 @@ function lossOf(predictions: tf.Tensor, targets: tf.Tensor, loss: 'mse' | 'huber
   return loss === 'huber'
     ? tf.losses.huberLoss(targets, predictions)
     : tf.losses.meanSquaredError(targets, predictions);
+}
+
+/** Seconds left at the mean epoch time so far (early stopping may end sooner). */
+function etaSeconds(history: readonly EpochRecord[], epochs: number): number {
+  const mean = history.reduce((sum, record) => sum + record.seconds, 0) / Math.max(1, history.length);
+  return mean * Math.max(0, epochs - history.length);
 }
 
 function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
