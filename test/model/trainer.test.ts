@@ -76,12 +76,20 @@ test('without validation windows the training loss picks the best epoch (weights
 test('early stopping stops after `patience` epochs without improvement', async () => {
   const model = createModel(config, chainGraph(config.services), { scope: 'patience' });
   // A learning rate this large makes validation worse after the first steps.
-  const outcome = await trainModel(model, windows(40, 3), windows(10, 7), {
-    ...settings,
-    epochs: 30,
-    learningRate: 5,
-    patience: 2,
-  });
+  const messages: string[] = [];
+  const outcome = await trainModel(
+    model,
+    windows(40, 3),
+    windows(10, 7),
+    { ...settings, epochs: 30, learningRate: 5, patience: 2 },
+    { onProgress: (event) => messages.push(event.message ?? '') },
+  );
+  assert.ok(
+    messages.some((message) =>
+      /^epoch 1: loss [\d.]+, val [\d.]+, [\d.]+ s\/epoch, ETA \d+ s$/.test(message),
+    ),
+    'each epoch reports loss, validation loss, s/epoch and ETA',
+  );
   assert.ok(outcome.stoppedEarly);
   assert.ok(outcome.history.length < 30);
   assert.equal(outcome.history.length - outcome.bestEpoch, 2);
