@@ -8,11 +8,12 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(repoRoot, 'bin', 'run.js');
 
-export function rescape(args: string[], options: { cwd?: string } = {}) {
+export function rescape(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
   return execa(process.execPath, [bin, ...args], {
     reject: false,
     cwd: options.cwd ?? repoRoot,
     stdin: 'ignore',
+    ...(options.env === undefined ? {} : { env: options.env }),
   });
 }
 

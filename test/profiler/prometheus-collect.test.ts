@@ -4,7 +4,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { readRun } from '../../src/dataset/run-reader.js';
 import { profileSimulated } from '../../src/profiler/simulated-profile.js';
 import { collectServiceMetrics, type CollectedMetrics } from '../../src/profiler/metrics-profile-collect.js';
 import { loadMetricsProfile } from '../../src/profiler/metrics-profile.js';
@@ -13,36 +12,23 @@ import { PrometheusApiError } from '../../src/profiler/prometheus-errors.js';
 import { RemoteApiError, UsageError } from '../../src/core/errors.js';
 import { getTopology } from '../../src/sim/topologies/index.js';
 import { tempDir } from '../cli.js';
-import { OpenMetricsWriter, startPrometheus, type PrometheusServer } from '../helpers/prometheus-server.js';
+import {
+  hpcScenario,
+  inGap as inScenarioGap,
+  truthFromRun,
+  writeClusterHistory,
+  type DcgmShape,
+  type Truth,
+} from '../helpers/cluster-history.js';
+import { startPrometheus, type PrometheusServer } from '../helpers/prometheus-server.js';
 
-const NS = 'hpc';
 const STEP = 30;
-const SCRAPE_OFFSETS = [7.5, 22.5]; // 15 s scrapes, never on a step boundary (range selectors are closed)
-const WARMUP_STEPS = 2; // history before step 0, so the first rate window is full
-const SERVICES = [
-  'allreduce-coordinator',
-  'cosmoflow-trainer',
-  'data-loader',
-  'em-segmentation-trainer',
-  'inference-server',
-  'job-gateway',
-  'staging-cache',
-];
-const STATEFUL = new Set(['staging-cache']);
-const POD_SHARES = [0.6, 0.4];
-/** How each GPU service's DCGM series name their pod (see default.yaml). */
-const GPU_LABELS: Record<string, 'exported' | 'pod' | 'legacy'> = {
-  'cosmoflow-trainer': 'exported',
-  'inference-server': 'pod',
-  'em-segmentation-trainer': 'legacy',
-};
-/** Deliberate gaps: no sample at all for these steps (inclusive). */
-const GAPS = [
-  { service: 'data-loader', families: ['cpu', 'memory'], from: 40, to: 49 },
-  { service: 'inference-server', families: ['gpu'], from: 60, to: 69 },
-];
-
-type Truth = Map<string, { cpu: number[]; gpu: number[]; memory: number[] }>;
+const scenario = hpcScenario(
+  new Map(getTopology('hpc-ai500').services.map((spec) => [spec.name, spec.gpus ?? 0])),
+);
+const NS = scenario.namespace;
+const SERVICES = scenario.services;
+const GPU_LABELS: Record<string, DcgmShape> = scenario.gpuLabels;
 
 const profile = loadMetricsProfile();
 let server: PrometheusServer;
@@ -52,159 +38,7 @@ let steps: number;
 let tmp: ReturnType<typeof tempDir>;
 
 function inGap(service: string, family: string, k: number): boolean {
-  return GAPS.some(
-    (gap) => gap.service === service && gap.families.includes(family) && k >= gap.from && k <= gap.to,
-  );
-}
-
-function podNames(service: string): string[] {
-  return STATEFUL.has(service)
-    ? [`${service}-0`, `${service}-1`]
-    : [`${service}-7d9f8b6c5d-x2k9q`, `${service}-7d9f8b6c5d-m4zpt`];
-}
-
-function writeHistory(): string {
-  const out = new OpenMetricsWriter();
-  const gpus = new Map(getTopology('hpc-ai500').services.map((spec) => [spec.name, spec.gpus ?? 0]));
-  const pods = [
-    ...SERVICES.map((service) => [service, podNames(service)] as const),
-    ['benchmark-client', ['benchmark-client-0']] as const,
-  ];
-  for (const [service, names] of pods) {
-    const series = truth.get(service) ?? {
-      cpu: Array<number>(steps).fill(0.2),
-      gpu: [],
-      memory: Array<number>(steps).fill(1e8),
-    };
-    names.forEach((pod, p) => {
-      const share = POD_SHARES[p] ?? 1;
-      const kubelet = {
-        instance: '10.0.4.17:10250',
-        job: 'kubelet',
-        metrics_path: '/metrics/cadvisor',
-        node: 'gpu-node-1',
-        service: 'kubelet',
-      };
-      const cadvisor = (container: string) => ({
-        ...kubelet,
-        container,
-        namespace: NS,
-        pod,
-        id: `/kubepods/burstable/pod-${pod}/${container}`,
-      });
-      let cumulative = 1000; // core-seconds used before the window: the container has been running a while
-      for (let k = -WARMUP_STEPS; k < steps; k += 1) {
-        const at = Math.max(k, 0);
-        const cores = series.cpu[at]! * share;
-        for (const offset of SCRAPE_OFFSETS) {
-          const time = startSeconds + k * STEP + offset;
-          if (!inGap(service, 'cpu', k)) {
-            out.add(
-              'counter',
-              'container_cpu_usage_seconds',
-              { ...cadvisor(service), cpu: 'total' },
-              cumulative + cores * offset,
-              time,
-            );
-            // The pause container and the pod-level cgroup (container="") must not be counted.
-            out.add(
-              'counter',
-              'container_cpu_usage_seconds',
-              { ...cadvisor('POD'), cpu: 'total' },
-              5 + 0.001 * (time - startSeconds),
-              time,
-            );
-            out.add(
-              'counter',
-              'container_cpu_usage_seconds',
-              { ...cadvisor(''), cpu: 'total' },
-              2 * cumulative + cores * offset,
-              time,
-            );
-          }
-          if (!inGap(service, 'memory', k)) {
-            out.add(
-              'gauge',
-              'container_memory_working_set_bytes',
-              cadvisor(service),
-              Math.round(series.memory[at]! * share),
-              time,
-            );
-            out.add('gauge', 'container_memory_working_set_bytes', cadvisor('POD'), 450_560, time);
-          }
-          const shape = GPU_LABELS[service];
-          const perPod = (gpus.get(service) ?? 0) / names.length;
-          if (shape !== undefined && !inGap(service, 'gpu', k)) {
-            for (let g = 0; g < perPod; g += 1) {
-              const util = Math.round((100 * series.gpu[at]!) / (gpus.get(service) ?? 1));
-              out.add(
-                'gauge',
-                'DCGM_FI_DEV_GPU_UTIL',
-                dcgmLabels(shape, pod, service, p * perPod + g),
-                util,
-                time,
-              );
-            }
-          }
-        }
-        cumulative += cores * STEP;
-      }
-    });
-  }
-  // A GPU no pod holds: the exporter labels it with its own pod and namespace only.
-  for (let k = 0; k < steps; k += 1) {
-    out.add(
-      'gauge',
-      'DCGM_FI_DEV_GPU_UTIL',
-      { ...dcgmTarget(), gpu: '7', UUID: 'GPU-idle' },
-      0,
-      startSeconds + k * STEP + 7.5,
-    );
-  }
-  // The same service in another namespace must not leak in.
-  for (let k = 0; k < steps; k += 1) {
-    const labels = { container: 'data-loader', namespace: 'other', pod: 'data-loader-5b6c7d8f9g-aaaaa' };
-    out.add('gauge', 'container_memory_working_set_bytes', labels, 9e12, startSeconds + k * STEP + 7.5);
-  }
-  return out.text();
-}
-
-function dcgmTarget() {
-  return {
-    job: 'gpu-operator/nvidia-dcgm-exporter',
-    instance: '10.0.4.17:9400',
-    namespace: 'gpu-operator',
-    pod: 'nvidia-dcgm-exporter-zxgzh',
-    container: 'nvidia-dcgm-exporter',
-    Hostname: 'gpu-node-1',
-    modelName: 'NVIDIA A100-SXM4-80GB',
-  };
-}
-
-function dcgmLabels(shape: 'exported' | 'pod' | 'legacy', pod: string, service: string, gpu: number) {
-  const device = { gpu: String(gpu), UUID: `GPU-${service}-${gpu}`, device: `nvidia${gpu % 8}` };
-  switch (shape) {
-    case 'exported': // scraped without honor_labels: the exporter's target labels win
-      return {
-        ...dcgmTarget(),
-        ...device,
-        exported_namespace: NS,
-        exported_pod: pod,
-        exported_container: service,
-      };
-    case 'pod': // honor_labels: true
-      return {
-        ...device,
-        job: 'dcgm-exporter',
-        instance: '10.0.4.17:9400',
-        Hostname: 'gpu-node-1',
-        namespace: NS,
-        pod,
-        container: service,
-      };
-    case 'legacy': // dcgm-exporter with --use-old-namespace
-      return { ...dcgmTarget(), ...device, pod_namespace: NS, pod_name: pod, container_name: service };
-  }
+  return inScenarioGap(scenario.gaps, service, family, k);
 }
 
 function client(options: Partial<PrometheusClientOptions> = {}) {
@@ -247,19 +81,12 @@ before(async () => {
     incidentsPerHour: 0,
     out: run,
   });
-  const data = readRun(run, { includeCalls: false });
-  steps = data.manifest.samples;
-  truth = new Map();
-  for (const row of data.metrics) {
-    const entry = truth.get(row.msName) ?? { cpu: [], gpu: [], memory: [] };
-    truth.set(row.msName, entry);
-    entry.cpu[row.timestamp] = row.cpuUtilization!;
-    entry.gpu[row.timestamp] = row.gpuUtilization!;
-    entry.memory[row.timestamp] = row.memoryBytes!;
-  }
+  ({ truth, steps } = truthFromRun(run));
   // History ends 3-4 h before now, in whole hours: promtool writes 2 h blocks the head must not overlap.
   startSeconds = Math.floor((Date.now() / 1000 - 4 * 3600) / 3600) * 3600 - 3600;
-  server = await startPrometheus({ openMetrics: writeHistory() });
+  server = await startPrometheus({
+    openMetrics: writeClusterHistory({ ...scenario, stepSeconds: STEP, startSeconds, steps, truth }),
+  });
 });
 
 after(async () => {
