@@ -33,18 +33,8 @@ function assertSameRun(a: string, b: string): void {
 test('a 12 h social-network profile: 1440 steps × every service, edges ⊆ topology, same seed ⇒ same files', async () => {
   using tmp = tempDir('profile');
   const first = join(tmp.path, 'a');
-  const result = await rescape([
-    'profile',
-    '--duration',
-    '12h',
-    '--benchmark',
-    'social-network',
-    '--seed',
-    '7',
-    '--json',
-    '--out',
-    first,
-  ]);
+  const settings = ['profile', '--duration', '12h', '--benchmark', 'social-network', '--seed', '7'];
+  const result = await rescape([...settings, '--json', '--out', first]);
   assert.equal(result.exitCode, 0, result.stderr);
   const record = JSON.parse(result.stdout) as {
     status: string;
@@ -80,17 +70,7 @@ test('a 12 h social-network profile: 1440 steps × every service, edges ⊆ topo
   for (const edge of seen) assert.ok(allowed.has(edge), `edge ${edge} not in topology`);
 
   const second = join(tmp.path, 'b');
-  const again = await rescape([
-    'profile',
-    '--duration',
-    '12h',
-    '--benchmark',
-    'social-network',
-    '--seed',
-    '7',
-    '--out',
-    second,
-  ]);
+  const again = await rescape([...settings, '--out', second]);
   assert.equal(again.exitCode, 0, again.stderr);
   assertSameRun(first, second);
 
