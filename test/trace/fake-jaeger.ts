@@ -1,3 +1,4 @@
+import { after } from 'node:test';
 // A local Jaeger query stand-in on 127.0.0.1: legacy JSON API and/or API v3, answering in the exact shapes of
 // the real server (v1 {data,total,limit,offset,errors}; v3 {result:{resourceSpans}} and its 404 "No traces
 // found"), with faults (status codes, delays) injected per request.
@@ -233,3 +234,19 @@ export function v1TraceOf(traceId: string, startUs: number, calls: SyntheticCall
   });
   return { traceID: traceId, spans, processes, warnings: null };
 }
+
+/**
+ * A `serve` that starts fake Jaegers for one test file and closes them all after its tests, and the fast
+ * retry settings the client tests share.
+ */
+export function fakeJaegerPool(): (...args: Parameters<typeof startFakeJaeger>) => Promise<FakeJaeger> {
+  const servers: FakeJaeger[] = [];
+  after(() => Promise.all(servers.map((s) => s.close())));
+  return async (...args) => {
+    const server = await startFakeJaeger(...args);
+    servers.push(server);
+    return server;
+  };
+}
+
+export const FAST_RETRIES = { retryMinDelayMs: 1, retryMaxDelayMs: 5, timeoutMs: 2000 };

@@ -1,14 +1,15 @@
 // The legacy-API client against a local Jaeger stand-in on 127.0.0.1: slicing, retries, timeouts, 4xx, auth.
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { RemoteApiError, TimeoutError } from '../../src/core/errors.js';
 import { extractCallGraph, serviceIdsByName } from '../../src/trace/call-graph-extraction.js';
 import { JaegerApiError } from '../../src/trace/jaeger-http.js';
 import { JaegerV1Client } from '../../src/trace/jaeger-v1-client.js';
 import { collectTraces } from '../../src/trace/collect-traces.js';
 import {
-  startFakeJaeger,
+  fakeJaegerPool,
+  FAST_RETRIES,
   v1TraceOf,
   type FakeJaeger,
   type SyntheticCall,
@@ -29,15 +30,8 @@ function traces(count: number, everyMs: number): V1Trace[] {
   );
 }
 
-const servers: FakeJaeger[] = [];
-async function serve(...args: Parameters<typeof startFakeJaeger>): Promise<FakeJaeger> {
-  const server = await startFakeJaeger(...args);
-  servers.push(server);
-  return server;
-}
-after(() => Promise.all(servers.map((s) => s.close())));
-
-const fast = { retryMinDelayMs: 1, retryMaxDelayMs: 5, timeoutMs: 2000 };
+const serve = fakeJaegerPool();
+const fast = FAST_RETRIES;
 const tracePath = (s: FakeJaeger) => s.requests.filter((r) => r.path === '/api/traces');
 
 describe('JaegerV1Client', () => {

@@ -1,11 +1,11 @@
 // The API v3 client (OTLP JSON) and `--jaeger-api auto` against a local Jaeger stand-in on 127.0.0.1.
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { RemoteApiError } from '../../src/core/errors.js';
 import { createJaegerClient, detectJaegerApi } from '../../src/trace/jaeger-api.js';
 import { JaegerV3Client, rfc3339Micros } from '../../src/trace/jaeger-v3-client.js';
 import { extractCallGraph, serviceIdsByName } from '../../src/trace/call-graph-extraction.js';
-import { startFakeJaeger, v1TraceOf, type FakeJaeger, type V1Trace } from './fake-jaeger.js';
+import { fakeJaegerPool, FAST_RETRIES, v1TraceOf, type V1Trace } from './fake-jaeger.js';
 
 const START_MS = Date.UTC(2025, 0, 2, 3, 4, 5);
 const traces = (count: number, everyMs: number): V1Trace[] =>
@@ -16,14 +16,8 @@ const traces = (count: number, everyMs: number): V1Trace[] =>
     ]),
   );
 
-const servers: FakeJaeger[] = [];
-async function serve(...args: Parameters<typeof startFakeJaeger>): Promise<FakeJaeger> {
-  const server = await startFakeJaeger(...args);
-  servers.push(server);
-  return server;
-}
-after(() => Promise.all(servers.map((s) => s.close())));
-const fast = { retryMinDelayMs: 1, retryMaxDelayMs: 5, timeoutMs: 2000 };
+const serve = fakeJaegerPool();
+const fast = FAST_RETRIES;
 
 describe('JaegerV3Client', () => {
   it('fetches OTLP answers with the documented snake_case parameters and RFC 3339 times', async () => {
