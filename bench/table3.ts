@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { profileSimulated } from '../src/profiler/simulated-profile.js';
 import { trainForecaster, PAPER_DEFAULTS } from '../src/model/train-forecaster.js';
+import { presetTrainOptions } from '../src/model/training-presets.js';
 import type { ModelKind } from '../src/model/model-types.js';
 
 const { values } = parseArgs({
   options: {
     hours: { type: 'string', default: '12' },
     epochs: { type: 'string', default: String(PAPER_DEFAULTS.epochs) },
-    models: { type: 'string', default: 'gat-gru,gat-lstm,gru,lstm,fc,gcn' },
+    models: { type: 'string', default: 'gat-gru,gat-lstm,gru,lstm,fc,gcn,call-gru,dense' },
     seed: { type: 'string', default: '7' },
     paper: { type: 'boolean', default: false },
   },
@@ -35,30 +36,16 @@ try {
   const rows: string[] = [];
   let references: string[] = [];
   for (const kind of values.models.split(',') as ModelKind[]) {
-    const result = await trainForecaster({
-      runDirs: [run],
-      kind,
-      out: join(root, kind),
-      extraInputs: [],
-      window: PAPER_DEFAULTS.window,
-      horizon: PAPER_DEFAULTS.horizon,
-      split: { train: 0.7, validation: 0.1, test: 0.2 },
-      normaliser: PAPER_DEFAULTS.normaliser,
-      graph: { direction: 'symmetric', selfLoops: true, weighting: 'binary' },
-      hidden: PAPER_DEFAULTS.hidden,
-      heads: PAPER_DEFAULTS.heads,
-      dropout: PAPER_DEFAULTS.dropout,
-      residual: !values.paper,
-      training: {
-        epochs: Number(values.epochs),
-        batchSize: PAPER_DEFAULTS.batchSize,
-        learningRate: PAPER_DEFAULTS.learningRate,
-        patience: null,
-        clipNorm: null,
-        loss: 'mse',
+    const result = await trainForecaster(
+      presetTrainOptions({
+        runDirs: [run],
+        kind,
+        out: join(root, kind),
         seed: Number(values.seed),
-      },
-    });
+        preset: values.paper ? 'paper' : 'default',
+        epochs: Number(values.epochs),
+      }),
+    );
     const line = (name: string, horizons: (typeof result.test.models)[number]['horizons'], seconds: string) =>
       `| ${name} | ${horizons.map((h) => `${h.mae.toFixed(4)} / ${h.mape?.toFixed(1) ?? '–'} % / ${h.wmape?.toFixed(1) ?? '–'} % / ${h.skillMae === null ? '–' : (100 * h.skillMae).toFixed(1)} %`).join(' | ')} | ${seconds} |`;
     rows.push(
@@ -72,7 +59,7 @@ try {
     console.error(`${kind}: done in ${result.trainSeconds.toFixed(0)} s`);
   }
   console.log(
-    `Table III analogue: social-network, ${values.hours} h simulated, seed ${values.seed}, ${values.epochs} epochs, ${values.paper ? '--paper' : 'defaults (residual)'}`,
+    `Table III analogue: social-network, ${values.hours} h simulated, seed ${values.seed}, ${values.epochs} epochs, ${values.paper ? '--paper' : 'defaults'}`,
   );
   console.log('Cells: MAE (cores) / MAPE / weighted MAPE / skill vs last value (MAE).');
   console.log('| model | 30 s | 60 s | 90 s | s/epoch |');

@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 import { renderEvaluation } from '../cli/evaluation-table.js';
 import { evaluateModelDir, type EvaluateResult } from '../model/evaluate-model-dir.js';
 import { selectBackend } from '../model/tf.js';
@@ -19,12 +19,24 @@ export default class Evaluate extends RescapeCommand {
     }),
   };
 
+  static override flags = {
+    'exclude-anomalies': Flags.boolean({
+      default: false,
+      description:
+        'Leave out test windows whose targets touch an annotated anomaly (run.json cluster.incidents / cluster.anomalies).',
+    }),
+  };
+
   async run(): Promise<EvaluateResult> {
-    const { argv } = await this.parse(Evaluate);
+    const { argv, flags } = await this.parse(Evaluate);
     const [modelDir, ...runDirs] = argv as string[];
     await selectBackend();
-    const result = await evaluateModelDir(modelDir!, runDirs);
+    const result = await evaluateModelDir(modelDir!, runDirs, {
+      excludeAnomalies: flags['exclude-anomalies'],
+    });
     this.log(`${result.kind} from ${result.modelDir} on ${result.runDirs.join(', ')}`);
+    if (flags['exclude-anomalies'])
+      this.log(`${result.excludedAnomalyWindows} test windows touching annotated anomalies left out`);
     this.log(renderEvaluation(result.test));
     return result;
   }

@@ -4,6 +4,7 @@ import { EXTRA_INPUTS, TARGET_NAMES } from '../dataset/series.js';
 import { parseList, parseNumberList } from '../cli/list-flags.js';
 import { MODEL_KINDS, type ModelKind } from '../model/model-types.js';
 import { BACKEND_NAMES, type BackendName } from '../model/tf.js';
+import { PRESETS } from '../model/training-presets.js';
 import {
   PAPER_DEFAULTS,
   trainForecaster,
@@ -23,7 +24,7 @@ export default class Train extends RescapeCommand {
     'Train a forecasting model (GAT-GRU, GAT-LSTM, GRU, LSTM, FC, GCN, or a naive baseline) on run directories.';
   static override description = `Builds windows of --window steps in and --horizon steps out from each run (chronological train/validation/test split, normalisation fitted on the training steps only), trains with Adam keeping the best validation epoch, and writes model.json, weights.bin and card.json to --out. The test split is then scored against the last-value and seasonal-naive forecasts: MAE, MSE, MAPE and weighted MAPE per horizon, and skill = 1 − error / error(last value).
 
-Defaults are the RESCAPE paper's (hidden 48, 4 heads, batch 48, Adam 0.001, 50 epochs, min-max scaling), except that learned models predict the change from the last observed value (--residual) so an untrained model is the last-value forecast; --paper turns that off too. An interrupted train resumes from its last finished epoch when run again with the same settings.`;
+Shapes are the RESCAPE paper's (window 10 → 3, hidden 48, 4 heads, batch 48, Adam 0.001, 50 epochs). Training is made robust for real traces by default: learned models predict the change from the last observed value (--residual, so an untrained model is the last-value forecast), robust per-service scaling (median / IQR), Huber loss, gradient clipping, early stopping with the best validation epoch restored, decoupled weight decay and a cosine learning-rate schedule. --paper starts from the paper's exact configuration instead; explicit flags override either. An interrupted train resumes from its last finished epoch when run again with the same settings.`;
 
   static override examples = [
     '<%= config.bin %> train runs/demo --model gat-gru --out models/gat-gru',
@@ -55,8 +56,7 @@ Defaults are the RESCAPE paper's (hidden 48, 4 heads, batch 48, Adam 0.001, 50 e
     }),
     normaliser: Flags.string({
       options: [...NORMALISER_KINDS],
-      default: PAPER_DEFAULTS.normaliser,
-      description: 'Per-service scaling.',
+      description: `Per-service scaling (default ${PRESETS.default.normaliser}; --paper: ${PRESETS.paper.normaliser}).`,
     }),
     graph: Flags.string({
       options: ['symmetric', 'directed'],
@@ -74,22 +74,41 @@ Defaults are the RESCAPE paper's (hidden 48, 4 heads, batch 48, Adam 0.001, 50 e
     'batch-size': Flags.integer({ default: PAPER_DEFAULTS.batchSize }),
     'learning-rate': Flags.string({ default: String(PAPER_DEFAULTS.learningRate) }),
     epochs: Flags.integer({ default: PAPER_DEFAULTS.epochs }),
-    patience: Flags.integer({ description: 'Stop after this many epochs without a better validation loss.' }),
-    'clip-norm': Flags.string({ description: 'Clip the global gradient norm.' }),
-    loss: Flags.string({ options: ['mse', 'huber'], default: 'mse' }),
+    patience: Flags.integer({
+      description: `Stop after this many epochs without a better validation loss (default ${PRESETS.default.patience}; --paper: never).`,
+    }),
+    'clip-norm': Flags.string({
+      description: `Clip the global gradient norm (default ${PRESETS.default.clipNorm}; --paper: no clipping).`,
+    }),
+    loss: Flags.string({
+      options: ['mse', 'huber'],
+      description: `Training loss (default ${PRESETS.default.loss}; --paper: ${PRESETS.paper.loss}).`,
+    }),
+    'weight-decay': Flags.string({
+      description: `Decoupled weight decay of the kernels (default ${PRESETS.default.weightDecay}; --paper: 0).`,
+    }),
+    'lr-schedule': Flags.string({
+      options: ['constant', 'cosine'],
+      description: `Learning-rate schedule over the epochs (default ${PRESETS.default.learningRateSchedule}; --paper: constant).`,
+    }),
     residual: Flags.boolean({
-      default: true,
       allowNo: true,
-      description: 'Predict the change from the last value (default on).',
+      description: 'Predict the change from the last value (default on; --paper: off).',
     }),
     paper: Flags.boolean({
       default: false,
-      description: "The paper's exact configuration: no residual, min-max, MSE, no clipping.",
+      description:
+        "Start from the paper's exact configuration (no residual, min-max, MSE, no clipping, no early stopping, no weight decay, constant learning rate); explicit flags still apply.",
     }),
     season: Flags.integer({
       description: 'Season of the seasonal-naive model, in steps (default: the window).',
     }),
     seed: Flags.integer({ default: 1 }),
+    'exclude-anomalies': Flags.boolean({
+      default: false,
+      description:
+        'Score the test split without windows whose targets touch an annotated anomaly (run.json cluster.incidents / cluster.anomalies).',
+    }),
     backend: Flags.string({
       options: [...BACKEND_NAMES],
       description: 'Force a TensorFlow.js backend (default: the best available).',
@@ -100,6 +119,7 @@ Defaults are the RESCAPE paper's (hidden 48, 4 heads, batch 48, Adam 0.001, 50 e
     const { argv, flags } = await this.parse(Train);
     const number = (flag: string, value: string): number => parseNumberList(flag, value, 1)[0]!;
     const [train, validation, test] = parseNumberList('split', flags.split, 3) as [number, number, number];
+    const preset = PRESETS[flags.paper ? 'paper' : 'default'];
     const options: TrainOptions = {
       runDirs: argv as string[],
       kind: flags.model as ModelKind,
@@ -109,7 +129,7 @@ Defaults are the RESCAPE paper's (hidden 48, 4 heads, batch 48, Adam 0.001, 50 e
       window: flags.window,
       horizon: flags.horizon,
       split: { train, validation, test },
-      normaliser: (flags.paper ? 'minmax' : flags.normaliser) as NormaliserKind,
+      normaliser: (flags.normaliser as NormaliserKind | undefined) ?? preset.normaliser,
       graph: {
         direction: flags.graph as 'symmetric' | 'directed',
         selfLoops: true,
@@ -118,19 +138,26 @@ Defaults are the RESCAPE paper's (hidden 48, 4 heads, batch 48, Adam 0.001, 50 e
       hidden: flags.hidden,
       heads: flags.heads,
       dropout: number('dropout', flags.dropout),
-      residual: flags.paper ? false : flags.residual,
+      residual: flags.residual ?? preset.residual,
       ...(flags.season === undefined ? {} : { seasonSteps: flags.season }),
       training: {
         epochs: flags.epochs,
         batchSize: flags['batch-size'],
         learningRate: number('learning-rate', flags['learning-rate']),
-        patience: flags.patience ?? null,
+        patience: flags.patience ?? preset.patience,
         clipNorm:
-          flags.paper || flags['clip-norm'] === undefined ? null : number('clip-norm', flags['clip-norm']),
-        loss: flags.paper ? 'mse' : (flags.loss as 'mse' | 'huber'),
+          flags['clip-norm'] === undefined ? preset.clipNorm : number('clip-norm', flags['clip-norm']),
+        loss: (flags.loss as 'mse' | 'huber' | undefined) ?? preset.loss,
+        weightDecay:
+          flags['weight-decay'] === undefined
+            ? preset.weightDecay
+            : number('weight-decay', flags['weight-decay']),
+        learningRateSchedule:
+          (flags['lr-schedule'] as 'constant' | 'cosine' | undefined) ?? preset.learningRateSchedule,
         seed: flags.seed,
       },
       ...(flags.backend === undefined ? {} : { backend: flags.backend as BackendName }),
+      excludeAnomalies: flags['exclude-anomalies'],
     };
     if (flags.compare !== undefined) {
       const kinds = parseList('compare', flags.compare, MODEL_KINDS);

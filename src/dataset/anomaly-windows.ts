@@ -46,23 +46,40 @@ export function excludedRangesFromFaults(
 
 /** Excluded ranges from run.json's cluster.incidents (simulated runs); none when the run lists none. */
 export function excludedRangesFromIncidents(manifest: Pick<RunManifest, 'cluster'>): ExcludedRange[] {
-  const incidents = manifest.cluster.incidents;
-  if (incidents === undefined) return [];
+  return rangesFromClusterList(manifest, 'incidents');
+}
+
+/**
+ * Every annotated range of a run: simulated incidents (cluster.incidents) and imported faults
+ * (cluster.anomalies, e.g. a dataset's fault list), merged.
+ */
+export function excludedRangesFromManifest(manifest: Pick<RunManifest, 'cluster'>): ExcludedRange[] {
+  return mergeExcludedRanges([
+    ...rangesFromClusterList(manifest, 'incidents'),
+    ...rangesFromClusterList(manifest, 'anomalies'),
+  ]);
+}
+
+function rangesFromClusterList(
+  manifest: Pick<RunManifest, 'cluster'>,
+  list: 'incidents' | 'anomalies',
+): ExcludedRange[] {
+  const entries = manifest.cluster[list];
+  if (entries === undefined) return [];
   const fail = (field: string, message: string): never => {
     throw new DataError(
       message,
       { file: RUN_FILES.manifest, field },
       {
-        suggestion:
-          'Each incident is {service, kind, startStep, endStep, severity} with 0 ≤ startStep < endStep.',
+        suggestion: `Each entry of cluster.${list} is {service, kind, startStep, endStep, …} with 0 ≤ startStep < endStep.`,
       },
     );
   };
-  if (!Array.isArray(incidents)) return fail('cluster.incidents', 'is not a list');
-  return incidents.map((incident: unknown, index) => {
-    const field = `cluster.incidents[${index}]`;
-    if (typeof incident !== 'object' || incident === null) return fail(field, 'is not an object');
-    const { startStep, endStep, kind, service } = incident as Record<string, unknown>;
+  if (!Array.isArray(entries)) return fail(`cluster.${list}`, 'is not a list');
+  return entries.map((entry: unknown, index) => {
+    const field = `cluster.${list}[${index}]`;
+    if (typeof entry !== 'object' || entry === null) return fail(field, 'is not an object');
+    const { startStep, endStep, kind, service } = entry as Record<string, unknown>;
     const range = asStepRange(startStep, endStep);
     if (range === undefined) {
       return fail(field, `spans steps ${String(startStep)}..${String(endStep)}, not a non-empty range`);

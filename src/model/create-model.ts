@@ -1,7 +1,8 @@
 // The one entry point that turns a config and a call graph into a model.
 import { UsageError } from '../core/errors.js';
-import { graphStructure, validateGraph } from './graph-structure.js';
+import { validateGraph } from './graph-structure.js';
 import { MODEL_KINDS, type ForecastModel, type GraphInput, type ModelConfig } from './model-types.js';
+import { DenseModel } from './models/dense-model.js';
 import { FcModel } from './models/fc-model.js';
 import { GcnModel } from './models/gcn-model.js';
 import { LastValueModel, SeasonalNaiveModel } from './models/naive-models.js';
@@ -68,7 +69,10 @@ export function createModel(
     case 'lstm':
     case 'gat-gru':
     case 'gat-lstm':
-      return new RecurrentModel(config, graphStructure(graph), scope);
+    case 'call-gru':
+      return new RecurrentModel(config, graph, scope);
+    case 'dense':
+      return new DenseModel(config, scope);
     case 'fc':
       return new FcModel(config, scope);
     case 'gcn':

@@ -12,7 +12,13 @@ import { resolveWindowShape } from '../dataset/windows.js';
 import { createModel } from './create-model.js';
 import { evaluateForecasts, type Evaluation } from './evaluate-forecasts.js';
 import { saveCard, saveWeights } from './model-files.js';
-import { LEARNED_KINDS, MODEL_KINDS, type ModelConfig, type ModelKind } from './model-types.js';
+import {
+  CALL_DIRECTED_KINDS,
+  LEARNED_KINDS,
+  MODEL_KINDS,
+  type ModelConfig,
+  type ModelKind,
+} from './model-types.js';
 import { selectBackend, type BackendName } from './tf.js';
 import { trainModel, type EpochRecord, type TrainingSettings } from './trainer.js';
 import { DirectoryCheckpoint } from './training-checkpoint.js';
@@ -37,6 +43,8 @@ export interface TrainOptions {
   seasonSteps?: number;
   training: TrainingSettings;
   backend?: BackendName;
+  /** Score the test split without windows whose targets touch an annotated anomaly. */
+  excludeAnomalies?: boolean;
 }
 
 export interface TrainResult {
@@ -80,6 +88,13 @@ export const PAPER_DEFAULTS = {
   normaliser: 'minmax',
 } as const;
 
+/** The call-graph cell needs caller and callee told apart, weighted by call volume: it ignores --graph. */
+function graphOptionsFor(kind: ModelKind, requested: GraphOptions): GraphOptions {
+  return CALL_DIRECTED_KINDS.includes(kind)
+    ? { direction: 'directed', selfLoops: false, weighting: 'calls' }
+    : requested;
+}
+
 export function validateTrainOptions(options: TrainOptions): void {
   if (!MODEL_KINDS.includes(options.kind)) {
     throw new UsageError(`--model: unknown model "${options.kind}"`, {
@@ -117,7 +132,8 @@ export async function trainForecaster(options: TrainOptions, deps: TrainDeps = {
     shape: { window: options.window, horizon: options.horizon, stride: 1 },
     split: options.split,
     normaliserKind: options.normaliser,
-    graph: options.graph,
+    graph: graphOptionsFor(options.kind, options.graph),
+    excludeAnomalies: options.excludeAnomalies ?? false,
   });
   const config: ModelConfig = {
     kind: options.kind,

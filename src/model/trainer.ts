@@ -23,6 +23,25 @@ export interface TrainingSettings {
   clipNorm: number | null;
   loss: 'mse' | 'huber';
   seed: number;
+  /**
+   * Decoupled weight decay (AdamW): after each step every kernel shrinks by lr × weightDecay. Biases are left
+   * alone. 0 or unset: plain Adam, as the paper.
+   */
+  weightDecay?: number;
+  /**
+   * 'cosine': the learning rate falls from its value at epoch 1 to a tenth of it at the last epoch along a
+   * half cosine, so late epochs refine rather than jump. Depends on the epoch only, so a resumed run follows
+   * the same schedule. 'constant' or unset: the paper's fixed rate.
+   */
+  learningRateSchedule?: 'constant' | 'cosine';
+}
+
+/** The learning rate for `epoch` (1-based) of `epochs` under the settings' schedule. */
+export function learningRateAt(settings: TrainingSettings, epoch: number): number {
+  if (settings.learningRateSchedule !== 'cosine' || settings.epochs <= 1) return settings.learningRate;
+  const progress = (epoch - 1) / (settings.epochs - 1);
+  const floor = 0.1;
+  return settings.learningRate * (floor + ((1 - floor) * (1 + Math.cos(Math.PI * progress))) / 2);
 }
 
 export interface EpochRecord {
@@ -116,6 +135,8 @@ export async function trainModel(
       }
       const epochStarted = now();
       const epoch = state.epochsDone + 1;
+      // tfjs's Adam reads its (TypeScript-protected) learningRate field on every update.
+      (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(settings, epoch);
       // One stream per epoch: a resumed run shuffles exactly as an uninterrupted one would.
       const order = permutation(train.count, Random.fromSeed(settings.seed).stream(epoch));
       let lossSum = 0;
@@ -212,6 +233,7 @@ function trainBatch(
     );
     const applied = settings.clipNorm === null ? grads : clipByGlobalNorm(grads, settings.clipNorm);
     optimizer.applyGradients(Object.entries(applied).map(([name, tensor]) => ({ name, tensor })));
+    decayKernels(model.variables, optimizer, settings.weightDecay ?? 0);
     return value.dataSync()[0] ?? NaN;
   });
 }
@@ -250,6 +272,19 @@ function lossOf(predictions: tf.Tensor, targets: tf.Tensor, loss: 'mse' | 'huber
 function etaSeconds(history: readonly EpochRecord[], epochs: number): number {
   const mean = history.reduce((sum, record) => sum + record.seconds, 0) / Math.max(1, history.length);
   return mean * Math.max(0, epochs - history.length);
+}
+
+/** AdamW's decoupled decay, applied to kernels only (names ending in "kernel"): biases carry no scale. */
+function decayKernels(
+  variables: readonly tf.Variable[],
+  optimizer: tf.AdamOptimizer,
+  weightDecay: number,
+): void {
+  if (weightDecay === 0) return;
+  const factor = 1 - (optimizer as unknown as { learningRate: number }).learningRate * weightDecay;
+  for (const variable of variables) {
+    if (variable.name.endsWith('kernel')) variable.assign(tf.mul(variable, factor));
+  }
 }
 
 function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {

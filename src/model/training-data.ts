@@ -1,7 +1,7 @@
 // From run directories to what a model trains and is judged on: the series, the call graph, windows
 // split chronologically, and windows normalised with statistics of the training steps only.
 import { UsageError } from '../core/errors.js';
-import { readRun } from '../dataset/run-reader.js';
+import { readRun, type RunData } from '../dataset/run-reader.js';
 import type { ServiceRow } from '../dataset/run-format.js';
 import {
   seriesFromRun,
@@ -20,6 +20,7 @@ import {
 import { makeWindows, selectWindows, type WindowShape, type Windows } from '../dataset/windows.js';
 import { splitWindows, type SplitFractions, type SplitName, type DataSplit } from '../dataset/split.js';
 import { Normaliser, type NormaliserKind } from '../dataset/normalisation.js';
+import { dropExcludedWindows, excludedRangesFromManifest } from '../dataset/anomaly-windows.js';
 
 export interface DataOptions {
   runDirs: readonly string[];
@@ -32,6 +33,13 @@ export interface DataOptions {
   graph: GraphOptions;
   /** A saved model's normaliser (evaluation); unset fits one on the training steps. */
   normaliser?: Normaliser;
+  /**
+   * Leave test windows whose targets touch an annotated anomaly (run.json cluster.incidents or
+   * cluster.anomalies) out of the test split, so a score measures the workload, not the faults.
+   */
+  excludeAnomalies?: boolean;
+  /** The runs of runDirs, already read (in the same order), so a caller holding them does not read them again. */
+  runs?: readonly RunData[];
 }
 
 /** One split of the windows of every run: raw (original units) and normalised. */
@@ -49,6 +57,8 @@ export interface RunSummary {
   windows: Record<SplitName, number>;
   skippedForGaps: number;
   straddling: number;
+  /** Test windows left out because their targets touch an annotated anomaly (0 unless asked). */
+  excludedAnomalyWindows: number;
 }
 
 export interface TrainingData {
@@ -66,8 +76,8 @@ export async function loadTrainingData(options: DataOptions): Promise<TrainingDa
   if (options.runDirs.length === 0)
     throw new UsageError('no run directory given', { suggestion: 'E.g. rescape train runs/demo.' });
   const loaded = [];
-  for (const runDir of options.runDirs) {
-    const run = await readRun(runDir);
+  for (const [index, runDir] of options.runDirs.entries()) {
+    const run = options.runs?.[index] ?? (await readRun(runDir));
     const targets = options.targets ?? targetsWithSignal(run);
     loaded.push({
       runDir,
@@ -92,7 +102,11 @@ export async function loadTrainingData(options: DataOptions): Promise<TrainingDa
   const perRun = loaded.map(({ runDir, run, series }) => {
     const windows = makeWindows(series, options.shape);
     const split = splitWindows(windows, options.split);
-    return { runDir, run, series, windows, split };
+    const { kept, excluded } = options.excludeAnomalies
+      ? dropExcludedWindows(split.windows.test, windows, excludedRangesFromManifest(run.manifest))
+      : { kept: split.windows.test, excluded: 0 };
+    split.windows.test = kept;
+    return { runDir, run, series, windows, split, excludedAnomalyWindows: excluded };
   });
   // Normalisation statistics come from the training steps of every run, never from validation or test.
   const trainingSteps = concatTrainingSteps(perRun);
@@ -123,7 +137,7 @@ export async function loadTrainingData(options: DataOptions): Promise<TrainingDa
     graph,
     normaliser,
     splits,
-    runs: perRun.map(({ runDir, run, windows, split }) => ({
+    runs: perRun.map(({ runDir, run, windows, split, excludedAnomalyWindows }) => ({
       runDir,
       id: run.manifest.id,
       steps: windows.steps,
@@ -136,6 +150,7 @@ export async function loadTrainingData(options: DataOptions): Promise<TrainingDa
       },
       skippedForGaps: windows.skippedForGaps,
       straddling: split.straddling,
+      excludedAnomalyWindows,
     })),
   };
 }

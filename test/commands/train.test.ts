@@ -217,3 +217,65 @@ test('too little data for the split is a usage error saying how many steps are n
   assert.match(JSON.parse(result.stdout).error.message, /129/);
   assert.equal(existsSync(join(tmp.path, 'never')), false);
 });
+
+test('defaults are the robust preset, --paper the paper’s, and an explicit flag overrides either', async () => {
+  const settingsOf = async (name: string, extra: string[]) => {
+    const modelDir = join(tmp.path, name);
+    const trained = await rescape([
+      'train',
+      run,
+      '--model',
+      'call-gru',
+      '--epochs',
+      '1',
+      ...small,
+      ...extra,
+      '--out',
+      modelDir,
+      '--json',
+    ]);
+    assert.equal(trained.exitCode, 0, trained.stderr);
+    assertMatchesSchema('train', JSON.parse(trained.stdout));
+    const card = JSON.parse(readFileSync(join(modelDir, 'card.json'), 'utf8'));
+    return { ...card.training.settings, residual: card.config.residual, normaliser: card.normalisation.kind };
+  };
+  const robust = await settingsOf('preset-default', []);
+  assert.deepEqual(
+    [
+      robust.residual,
+      robust.normaliser,
+      robust.loss,
+      robust.clipNorm,
+      robust.patience,
+      robust.weightDecay,
+      robust.learningRateSchedule,
+    ],
+    [true, 'robust', 'huber', 1, 10, 1e-4, 'cosine'],
+  );
+  const paper = await settingsOf('preset-paper', ['--paper', '--loss', 'huber']);
+  assert.deepEqual(
+    [
+      paper.residual,
+      paper.normaliser,
+      paper.loss,
+      paper.clipNorm,
+      paper.patience,
+      paper.weightDecay,
+      paper.learningRateSchedule,
+    ],
+    [false, 'minmax', 'huber', null, null, 0, 'constant'],
+  );
+});
+
+test('evaluate --exclude-anomalies reports how many test windows it left out', async () => {
+  const modelDir = join(tmp.path, 'naive-anomalies');
+  const trained = await rescape(['train', run, '--model', 'naive', '--out', modelDir, '--json']);
+  assert.equal(trained.exitCode, 0, trained.stderr);
+  const all = JSON.parse((await rescape(['evaluate', modelDir, '--json'])).stdout);
+  const evaluated = await rescape(['evaluate', modelDir, '--exclude-anomalies', '--json']);
+  assert.equal(evaluated.exitCode, 0, evaluated.stderr);
+  const kept = JSON.parse(evaluated.stdout);
+  assertMatchesSchema('evaluate', kept);
+  assert.equal(all.excludedAnomalyWindows, 0);
+  assert.equal(kept.test.windows, all.test.windows - kept.excludedAnomalyWindows);
+});

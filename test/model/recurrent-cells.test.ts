@@ -4,6 +4,9 @@ import { tf } from '../../src/model/tf.js';
 import { GruCell } from '../../src/model/cells/gru-cell.js';
 import { LstmCell } from '../../src/model/cells/lstm-cell.js';
 import { GraphAttentionCell } from '../../src/model/cells/graph-attention-cell.js';
+import { CallGraphCell, callGraphInputFeatures } from '../../src/model/cells/call-graph-cell.js';
+import { callGraphMatrices } from '../../src/model/call-graph-messages.js';
+import type { GraphInput } from '../../src/model/model-types.js';
 import {
   stepOnInputs,
   type RecurrentCell,
@@ -30,10 +33,26 @@ const HEADS = 2;
 const ROWS = BATCH * SERVICES;
 const structure = graphStructure(chainGraph(SERVICES));
 
-type CellKind = 'gru' | 'lstm' | 'gat-gru' | 'gat-lstm';
+type CellKind = 'gru' | 'lstm' | 'gat-gru' | 'gat-lstm' | 'call-gru';
+
+/** Directed calls 0 → 1 (weight 1), 0 → 2 (0.5), 1 → 2 (1): adjacency[callee · n + caller]. */
+const directedCalls: GraphInput = {
+  services: SERVICES,
+  adjacency: Float32Array.from([0, 0, 0, 1, 0, 0, 0.5, 1, 0]),
+};
 
 function buildCell(kind: CellKind, scope: string): { cell: RecurrentCell; weights: WeightFactory } {
   const weights = new WeightFactory(11, scope);
+  if (kind === 'call-gru') {
+    const inner = new GruCell(weights, 'cell', callGraphInputFeatures(FEATURES), HIDDEN);
+    const cell = new CallGraphCell(inner, weights, 'cell', callGraphMatrices(directedCalls));
+    // The message kernel starts at zero (an untrained cell is a plain GRU); give it values so the check
+    // exercises the paths through the neighbours' hidden states too.
+    for (const variable of weights.variables) {
+      if (variable.name.endsWith('message_kernel')) variable.assign(fixtureTensor(variable.shape, 12, 0.7));
+    }
+    return { cell, weights };
+  }
   const attention = kind.startsWith('gat-')
     ? createGraphAttentionParams(weights, 'attention', HIDDEN, HEADS)
     : undefined;
@@ -60,7 +79,7 @@ function twoStepLoss(
   });
 }
 
-for (const kind of ['gat-gru', 'gat-lstm'] as const) {
+for (const kind of ['gat-gru', 'gat-lstm', 'call-gru'] as const) {
   test(`${kind} cell gradients match central finite differences (previous state and every weight)`, () => {
     const { cell, weights } = buildCell(kind, `cell-check-${kind}`);
     const inputs = [

@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '../../src/model/tf.js';
 import { createModel } from '../../src/model/create-model.js';
-import { trainModel, type TrainingSettings, type WindowArrays } from '../../src/model/trainer.js';
+import {
+  learningRateAt,
+  trainModel,
+  type TrainingSettings,
+  type WindowArrays,
+} from '../../src/model/trainer.js';
 import { DirectoryCheckpoint } from '../../src/model/training-checkpoint.js';
 import { chainGraph, fixtureValues, smallConfig, useTestBackend } from './model-test-helpers.js';
 
@@ -135,5 +140,49 @@ test('an aborted run resumes from its checkpoint to the same result as an uninte
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the cosine schedule starts at the learning rate and ends at a tenth of it; constant stays put', () => {
+  const cosine: TrainingSettings = { ...settings, epochs: 5, learningRateSchedule: 'cosine' };
+  const rates = [1, 2, 3, 4, 5].map((epoch) => learningRateAt(cosine, epoch));
+  assert.ok(Math.abs(rates[0]! - 0.01) < 1e-12);
+  // Half way the rate is the mean of the start and the floor: 0.01 × (0.1 + 0.9 / 2).
+  assert.ok(Math.abs(rates[2]! - 0.01 * 0.55) < 1e-12, `mid ${rates[2]}`);
+  assert.ok(Math.abs(rates[4]! - 0.001) < 1e-12, `end ${rates[4]}`);
+  for (let i = 1; i < rates.length; i += 1) assert.ok(rates[i]! < rates[i - 1]!, 'strictly falling');
+  assert.equal(learningRateAt({ ...settings, epochs: 5 }, 4), 0.01);
+});
+
+test('decoupled weight decay shrinks kernels, never biases, by lr × decay per step', async () => {
+  // A learning rate too small to move anything measurably, so what changes is the decay alone.
+  const tiny: TrainingSettings = {
+    ...settings,
+    epochs: 1,
+    batchSize: 40,
+    learningRate: 1e-9,
+    clipNorm: null,
+  };
+  const train = async (weightDecay: number) => {
+    const model = createModel(config, chainGraph(config.services), { scope: `decay-${weightDecay}` });
+    await trainModel(model, windows(40, 1), windows(0, 5), { ...tiny, weightDecay: weightDecay });
+    // Names without the scope, which differs between the two models.
+    const named = new Map(
+      model.variables.map((v) => [v.name.replace(/^[^/]*\//, ''), Array.from(v.dataSync())]),
+    );
+    model.dispose();
+    return named;
+  };
+  const plain = await train(0);
+  const decayed = await train(1e6); // factor 1 − 1e-9 × 1e6 = 0.999 for the one step
+  for (const [name, values] of plain) {
+    const after = decayed.get(name)!;
+    values.forEach((value, index) => {
+      const expected = name.endsWith('kernel') ? value * 0.999 : value;
+      assert.ok(
+        Math.abs(after[index]! - expected) < 1e-6,
+        `${name}[${index}]: ${after[index]} vs ${expected}`,
+      );
+    });
   }
 });

@@ -19,6 +19,8 @@ export interface RecurrentCell {
   initialState(rows: number): RecurrentState;
   /** One time step: this step's projected inputs [rows, gates·H] and the previous state → the next state. */
   step(projectedInputs: tf.Tensor2D, state: RecurrentState): RecurrentState;
+  /** Frees tensors the cell holds besides its variables (constant graph matrices). */
+  dispose?(): void;
 }
 
 /** Runs `cell` on raw inputs x [rows, F] for one step (convenience for tests and one-off use). */

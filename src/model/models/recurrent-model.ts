@@ -1,4 +1,4 @@
-// GRU, LSTM, GAT-GRU and GAT-LSTM in the paper's shape: a forward and a reverse recurrent pass over the
+// GRU, LSTM, GAT-GRU, GAT-LSTM and rescape's call-graph GRU in the paper's shape: a forward and a reverse recurrent pass over the
 // window (separate weights), each service's last hidden states of both passes concatenated [B·N, 2H],
 // then one dense layer to horizon × targets per service.
 import { tf } from '../tf.js';
@@ -7,16 +7,22 @@ import { LstmCell } from '../cells/lstm-cell.js';
 import { GraphAttentionCell } from '../cells/graph-attention-cell.js';
 import { createGraphAttentionParams } from '../graph-attention.js';
 import type { RecurrentCell } from '../cells/recurrent-cell.js';
-import type { GraphStructure } from '../graph-structure.js';
-import type { ForecastModel, ModelConfig } from '../model-types.js';
+import { CallGraphCell, callGraphInputFeatures } from '../cells/call-graph-cell.js';
+import { callGraphMatrices } from '../call-graph-messages.js';
+import { graphStructure } from '../graph-structure.js';
+import type { ForecastModel, GraphInput, ModelConfig } from '../model-types.js';
 import { WeightFactory } from '../weights.js';
 import { checkInputs } from './model-io.js';
 import { OutputHead } from './output-head.js';
 
-export type RecurrentKind = 'gru' | 'lstm' | 'gat-gru' | 'gat-lstm';
+export type RecurrentKind = 'gru' | 'lstm' | 'gat-gru' | 'gat-lstm' | 'call-gru';
 
-function createCell(weights: WeightFactory, name: string, config: ModelConfig, structure: GraphStructure): RecurrentCell {
+function createCell(weights: WeightFactory, name: string, config: ModelConfig, graph: GraphInput): RecurrentCell {
   const kind = config.kind as RecurrentKind;
+  if (kind === 'call-gru') {
+    const inner = new GruCell(weights, name, callGraphInputFeatures(config.features), config.hidden);
+    return new CallGraphCell(inner, weights, name, callGraphMatrices(graph));
+  }
   const attention =
     kind === 'gat-gru' || kind === 'gat-lstm'
       ? createGraphAttentionParams(weights, `${name}/attention`, config.hidden, config.heads)
@@ -25,7 +31,7 @@ function createCell(weights: WeightFactory, name: string, config: ModelConfig, s
     kind === 'lstm' || kind === 'gat-lstm'
       ? new LstmCell(weights, name, config.features, config.hidden)
       : new GruCell(weights, name, config.features, config.hidden);
-  return attention === undefined ? inner : new GraphAttentionCell(inner, attention, structure);
+  return attention === undefined ? inner : new GraphAttentionCell(inner, attention, graphStructure(graph));
 }
 
 export class RecurrentModel implements ForecastModel {
@@ -36,12 +42,12 @@ export class RecurrentModel implements ForecastModel {
 
   constructor(
     readonly config: ModelConfig,
-    structure: GraphStructure,
+    graph: GraphInput,
     scope: string,
   ) {
     const weights = new WeightFactory(config.seed, scope);
-    this.forwardCell = createCell(weights, 'forward', config, structure);
-    this.reverseCell = createCell(weights, 'reverse', config, structure);
+    this.forwardCell = createCell(weights, 'forward', config, graph);
+    this.reverseCell = createCell(weights, 'reverse', config, graph);
     this.head = new OutputHead(weights, 2 * config.hidden, config);
     this.variables = weights.variables;
   }
@@ -68,6 +74,7 @@ export class RecurrentModel implements ForecastModel {
   }
 
   dispose(): void {
+    for (const cell of [this.forwardCell, this.reverseCell]) cell.dispose?.();
     for (const variable of this.variables) variable.dispose();
   }
 }
