@@ -104,6 +104,10 @@ Shapes are the RESCAPE paper's (window 10 → 3, hidden 48, 4 heads, batch 48, A
       description: 'Season of the seasonal-naive model, in steps (default: the window).',
     }),
     seed: Flags.integer({ default: 1 }),
+    ensemble: Flags.integer({
+      default: 1,
+      description: 'Train this many models (seeds --seed, --seed + 1, …) and forecast their mean.',
+    }),
     'exclude-anomalies': Flags.boolean({
       default: false,
       description:
@@ -158,6 +162,7 @@ Shapes are the RESCAPE paper's (window 10 → 3, hidden 48, 4 heads, batch 48, A
       },
       ...(flags.backend === undefined ? {} : { backend: flags.backend as BackendName }),
       excludeAnomalies: flags['exclude-anomalies'],
+      members: flags.ensemble,
     };
     if (flags.compare !== undefined) {
       const kinds = parseList('compare', flags.compare, MODEL_KINDS);

@@ -1,8 +1,15 @@
 // The one entry point that turns a config and a call graph into a model.
 import { UsageError } from '../core/errors.js';
 import { validateGraph } from './graph-structure.js';
-import { MODEL_KINDS, type ForecastModel, type GraphInput, type ModelConfig } from './model-types.js';
+import {
+  LEARNED_KINDS,
+  MODEL_KINDS,
+  type ForecastModel,
+  type GraphInput,
+  type ModelConfig,
+} from './model-types.js';
 import { DenseModel } from './models/dense-model.js';
+import { EnsembleModel } from './models/ensemble-model.js';
 import { FcModel } from './models/fc-model.js';
 import { GcnModel } from './models/gcn-model.js';
 import { LastValueModel, SeasonalNaiveModel } from './models/naive-models.js';
@@ -46,6 +53,20 @@ function checkConfig(config: ModelConfig, graph: GraphInput): void {
   if (!(config.dropout >= 0 && config.dropout < 1)) {
     throw new UsageError(`dropout must be in [0, 1), got ${config.dropout}`);
   }
+  const members = config.members ?? 1;
+  if (!Number.isInteger(members) || members < 1) {
+    throw new UsageError(`an ensemble needs a whole number of members ≥ 1, got ${members}`, {
+      suggestion: 'E.g. --ensemble 3.',
+    });
+  }
+  if (members > 1 && !LEARNED_KINDS.includes(config.kind)) {
+    throw new UsageError(
+      `${config.kind} is not learned: an ensemble of it would be ${members} copies of one forecast`,
+      {
+        suggestion: `Use --ensemble with a learned model (${LEARNED_KINDS.join(', ')}).`,
+      },
+    );
+  }
   if (!Number.isSafeInteger(config.seed))
     throw new UsageError(`the seed must be an integer, got ${config.seed}`);
   validateGraph(graph);
@@ -56,7 +77,10 @@ function checkConfig(config: ModelConfig, graph: GraphInput): void {
   }
 }
 
-/** A fresh, seeded model of `config.kind` over `graph`. Dispose it to free its variables. */
+/**
+ * A fresh, seeded model of `config.kind` over `graph` — an EnsembleModel of `config.members` models seeded
+ * seed, seed + 1, … when that is above 1. Dispose it to free its variables.
+ */
 export function createModel(
   config: ModelConfig,
   graph: GraphInput,
@@ -64,6 +88,17 @@ export function createModel(
 ): ForecastModel {
   checkConfig(config, graph);
   const scope = options.scope ?? config.kind;
+  const members = config.members ?? 1;
+  if (members === 1) return createSingle(config, graph, scope);
+  return new EnsembleModel(
+    config,
+    Array.from({ length: members }, (_, index) =>
+      createSingle({ ...config, members: 1, seed: config.seed + index }, graph, `${scope}/member-${index}`),
+    ),
+  );
+}
+
+function createSingle(config: ModelConfig, graph: GraphInput, scope: string): ForecastModel {
   switch (config.kind) {
     case 'gru':
     case 'lstm':

@@ -50,6 +50,7 @@ export function evaluateForecasts(
       ...model.config,
       kind,
       seasonSteps: Math.min(model.config.seasonSteps, model.config.window),
+      members: 1,
     };
     const reference = createModel(config, graph, { scope: `reference-${kind}` });
     try {

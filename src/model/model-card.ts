@@ -7,6 +7,7 @@ import type { Evaluation } from './evaluate-forecasts.js';
 import type { ModelConfig, ModelKind } from './model-types.js';
 import type { EpochRecord, TrainingSettings } from './trainer.js';
 import type { RunSummary } from './training-data.js';
+import type { MemberSummary } from './train-forecaster.js';
 
 export interface ModelCard {
   format: 'rescape.model/v1';
@@ -23,7 +24,13 @@ export interface ModelCard {
   extraInputs: ExtraInput[];
   split: SplitFractions;
   trainedOn: RunSummary[];
-  training: { settings: TrainingSettings; history: EpochRecord[]; bestEpoch: number; stoppedEarly: boolean };
+  training: {
+    settings: TrainingSettings;
+    history: EpochRecord[];
+    bestEpoch: number;
+    stoppedEarly: boolean;
+    members?: MemberSummary[];
+  };
   metrics: Evaluation;
   backend: string;
   trainSeconds: number;

@@ -49,6 +49,11 @@ export interface ModelConfig {
   /** Seasonal naive: the period in steps. */
   seasonSteps: number;
   seed: number;
+  /**
+   * Members of an ensemble (seeds seed, seed + 1, …), whose forecasts are averaged; 1 or unset: one model.
+   * Learned kinds only.
+   */
+  members?: number;
 }
 
 /**

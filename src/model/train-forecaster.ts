@@ -1,5 +1,6 @@
 // `rescape train`: run directories → a trained model directory (model.json, weights.bin, card.json),
 // judged on the held-out test windows against last-value and seasonal naive.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { ignoreProgress, type ProgressListener } from '../core/progress.js';
@@ -10,6 +11,7 @@ import type { ExtraInput, TargetName } from '../dataset/series.js';
 import { checkSplitFractions, type SplitFractions } from '../dataset/split.js';
 import { resolveWindowShape } from '../dataset/windows.js';
 import { createModel } from './create-model.js';
+import { EnsembleModel } from './models/ensemble-model.js';
 import { evaluateForecasts, type Evaluation } from './evaluate-forecasts.js';
 import { saveCard, saveWeights } from './model-files.js';
 import {
@@ -20,7 +22,7 @@ import {
   type ModelKind,
 } from './model-types.js';
 import { selectBackend, type BackendName } from './tf.js';
-import { trainModel, type EpochRecord, type TrainingSettings } from './trainer.js';
+import { trainModel, type EpochRecord, type TrainingOutcome, type TrainingSettings } from './trainer.js';
 import { DirectoryCheckpoint } from './training-checkpoint.js';
 import { loadTrainingData, type RunSummary } from './training-data.js';
 import type { ModelCard } from './model-card.js';
@@ -45,6 +47,8 @@ export interface TrainOptions {
   backend?: BackendName;
   /** Score the test split without windows whose targets touch an annotated anomaly. */
   excludeAnomalies?: boolean;
+  /** Train this many members (seeds seed, seed + 1, …) and forecast their mean; default 1. */
+  members?: number;
 }
 
 export interface TrainResult {
@@ -64,10 +68,20 @@ export interface TrainResult {
   stoppedEarly: boolean;
   interrupted: boolean;
   resumedFromEpoch: number | null;
+  /** One entry per trained model: one, or each member of an --ensemble (none for naive baselines). */
+  members: MemberSummary[];
   trainSeconds: number;
   secondsPerEpoch: number | null;
   history: EpochRecord[];
   test: Evaluation;
+}
+
+export interface MemberSummary {
+  seed: number;
+  epochs: number;
+  bestEpoch: number;
+  bestValidationLoss: number;
+  stoppedEarly: boolean;
 }
 
 export interface TrainDeps {
@@ -89,6 +103,37 @@ export const PAPER_DEFAULTS = {
 } as const;
 
 /** The call-graph cell needs caller and callee told apart, weighted by call volume: it ignores --graph. */
+type MemberOutcome = TrainingOutcome & { seed: number };
+
+/**
+ * One outcome for the whole model: epochs and history of every member (history records carry the member
+ * index for ensembles), the best epoch and loss of the first member, interrupted if any member was.
+ */
+function combineOutcomes(outcomes: readonly MemberOutcome[]): TrainingOutcome & { members: MemberSummary[] } {
+  const first = outcomes[0];
+  const ensemble = outcomes.length > 1;
+  return {
+    epochsDone: outcomes.reduce((sum, outcome) => sum + outcome.epochsDone, 0),
+    history: outcomes.flatMap((outcome, member) =>
+      ensemble ? outcome.history.map((record) => ({ ...record, member })) : outcome.history,
+    ),
+    bestEpoch: first?.bestEpoch ?? 0,
+    bestValidationLoss: first?.bestValidationLoss ?? NaN,
+    sinceBest: first?.sinceBest ?? 0,
+    stoppedEarly: outcomes.some((outcome) => outcome.stoppedEarly),
+    interrupted: outcomes.some((outcome) => outcome.interrupted),
+    resumedFromEpoch: first?.resumedFromEpoch ?? null,
+    trainSeconds: outcomes.reduce((sum, outcome) => sum + outcome.trainSeconds, 0),
+    members: outcomes.map((outcome) => ({
+      seed: outcome.seed,
+      epochs: outcome.history.length,
+      bestEpoch: outcome.bestEpoch,
+      bestValidationLoss: outcome.bestValidationLoss,
+      stoppedEarly: outcome.stoppedEarly,
+    })),
+  };
+}
+
 function graphOptionsFor(kind: ModelKind, requested: GraphOptions): GraphOptions {
   return CALL_DIRECTED_KINDS.includes(kind)
     ? { direction: 'directed', selfLoops: false, weighting: 'calls' }
@@ -148,43 +193,42 @@ export async function trainForecaster(options: TrainOptions, deps: TrainDeps = {
     residual: options.residual,
     seasonSteps: options.seasonSteps ?? options.window,
     seed: options.training.seed,
+    ...(options.members === undefined || options.members === 1 ? {} : { members: options.members }),
   };
   const model = createModel(config, data.graph);
   try {
     const learned = LEARNED_KINDS.includes(options.kind);
-    const checkpoint = new DirectoryCheckpoint(
-      join(options.out, 'checkpoint'),
-      // Epochs and patience may change between attempts: "train 10 more epochs" resumes too.
-      JSON.stringify({
-        config,
-        training: { ...options.training, epochs: undefined, patience: undefined },
-        runs: data.runs.map((run) => run.id),
-        normaliser: options.normaliser,
-      }),
-    );
-    const outcome = learned
-      ? await trainModel(
-          model,
-          data.splits.train.normalised,
-          data.splits.validation.normalised,
-          options.training,
-          {
-            ...(deps.signal === undefined ? {} : { signal: deps.signal }),
-            onProgress: deps.onProgress ?? ignoreProgress,
-            checkpoint,
-          },
-        )
-      : {
-          epochsDone: 0,
-          history: [],
-          bestEpoch: 0,
-          bestValidationLoss: NaN,
-          sinceBest: 0,
-          stoppedEarly: false,
-          interrupted: false,
-          resumedFromEpoch: null,
-          trainSeconds: 0,
-        };
+    const members = model instanceof EnsembleModel ? model.members : [model];
+    const checkpointRoot = join(options.out, 'checkpoint');
+    // Epochs and patience may change between attempts: "train 10 more epochs" resumes too.
+    const checkpointKey = JSON.stringify({
+      config,
+      training: { ...options.training, epochs: undefined, patience: undefined },
+      runs: data.runs.map((run) => run.id),
+      normaliser: options.normaliser,
+    });
+    const outcomes: MemberOutcome[] = [];
+    for (const [index, member] of members.entries()) {
+      if (!learned) break;
+      const seed = options.training.seed + index;
+      const outcome = await trainModel(
+        member,
+        data.splits.train.normalised,
+        data.splits.validation.normalised,
+        { ...options.training, seed },
+        {
+          ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+          onProgress: deps.onProgress ?? ignoreProgress,
+          checkpoint: new DirectoryCheckpoint(
+            members.length === 1 ? checkpointRoot : join(checkpointRoot, `member-${index}`),
+            checkpointKey,
+          ),
+        },
+      );
+      outcomes.push({ ...outcome, seed });
+      if (outcome.interrupted) break;
+    }
+    const outcome = combineOutcomes(outcomes);
     const test = evaluateForecasts(
       model,
       data.graph,
@@ -222,6 +266,7 @@ export async function trainForecaster(options: TrainOptions, deps: TrainDeps = {
           history: outcome.history,
           bestEpoch: outcome.bestEpoch,
           stoppedEarly: outcome.stoppedEarly,
+          members: outcome.members,
         },
         metrics: test,
         backend: backend.backend,
@@ -229,7 +274,7 @@ export async function trainForecaster(options: TrainOptions, deps: TrainDeps = {
         toolVersion,
       };
       await saveCard(options.out, card);
-      checkpoint.remove();
+      rmSync(checkpointRoot, { recursive: true, force: true });
     }
     const epochs = outcome.history.length;
     return {
@@ -249,6 +294,7 @@ export async function trainForecaster(options: TrainOptions, deps: TrainDeps = {
       stoppedEarly: outcome.stoppedEarly,
       interrupted: outcome.interrupted,
       resumedFromEpoch: outcome.resumedFromEpoch,
+      members: outcome.members,
       trainSeconds: outcome.trainSeconds,
       secondsPerEpoch:
         epochs === 0 ? null : outcome.history.reduce((sum, record) => sum + record.seconds, 0) / epochs,

@@ -49,6 +49,8 @@ export interface EpochRecord {
   loss: number;
   validationLoss: number;
   seconds: number;
+  /** The ensemble member the epoch belongs to (ensembles only). */
+  member?: number;
 }
 
 export interface TrainingState {

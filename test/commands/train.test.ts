@@ -279,3 +279,65 @@ test('evaluate --exclude-anomalies reports how many test windows it left out', a
   assert.equal(all.excludedAnomalyWindows, 0);
   assert.equal(kept.test.windows, all.test.windows - kept.excludedAnomalyWindows);
 });
+
+test('--ensemble 2 forecasts the mean of the two models its seeds train on their own, and reloads', async () => {
+  const train = async (name: string, extra: string[]) => {
+    const modelDir = join(tmp.path, name);
+    const trained = await rescape([
+      'train',
+      run,
+      '--model',
+      'gru',
+      '--epochs',
+      '2',
+      ...small,
+      ...extra,
+      '--out',
+      modelDir,
+      '--json',
+    ]);
+    assert.equal(trained.exitCode, 0, trained.stderr);
+    const predicted = await rescape(['predict', modelDir, '--run', run, '--at', '150', '--json']);
+    assert.equal(predicted.exitCode, 0, predicted.stderr);
+    const forecast = JSON.parse(predicted.stdout) as { services: { targets: { forecast: number[] }[] }[] };
+    return {
+      result: JSON.parse(trained.stdout),
+      modelDir,
+      values: forecast.services.flatMap((s) => s.targets[0]!.forecast),
+    };
+  };
+  const first = await train('single-seed-3', ['--seed', '3']);
+  const second = await train('single-seed-4', ['--seed', '4']);
+  const ensemble = await train('ensemble', ['--seed', '3', '--ensemble', '2']);
+  assertMatchesSchema('train', ensemble.result);
+  assert.deepEqual(
+    ensemble.result.members.map((m: { seed: number }) => m.seed),
+    [3, 4],
+  );
+  assert.equal(ensemble.result.history.length, 4, 'two epochs for each member');
+  ensemble.values.forEach((value, index) => {
+    const mean = (first.values[index]! + second.values[index]!) / 2;
+    assert.ok(
+      Math.abs(value - mean) < 1e-4 * Math.max(1, Math.abs(mean)),
+      `forecast ${index}: ${value} vs mean ${mean}`,
+    );
+  });
+  const evaluated = await rescape(['evaluate', ensemble.modelDir, '--json']);
+  assert.deepEqual(
+    JSON.parse(evaluated.stdout).test,
+    ensemble.result.test,
+    'the saved ensemble scores as trained',
+  );
+  const refused = await rescape([
+    'train',
+    run,
+    '--model',
+    'naive',
+    '--ensemble',
+    '2',
+    '--out',
+    join(tmp.path, 'naive-ensemble'),
+  ]);
+  assert.equal(refused.exitCode, 2);
+  assert.match(refused.stderr, /not learned/);
+});
