@@ -1,5 +1,6 @@
 // The one place that imports TensorFlow.js and picks its backend. The rest of the model code imports `tf`
 // from here, so the backend and its kernels are registered before any tensor exists.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -78,6 +79,13 @@ async function loadTensorflow(): Promise<void> {
 // The webgpu backend needs a WebGPU implementation; under Node that is the `webgpu` package (Dawn),
 // which installs `navigator.gpu` when asked. Without an adapter (no GPU, no Vulkan) it cannot run.
 async function loadWebgpu(): Promise<void> {
+  // On Linux Dawn reaches the GPU through Vulkan; without the loader it prints a native warning on every
+  // start and finds no adapter, so say so in one line instead of loading it.
+  if (process.platform === 'linux' && vulkanLoaderPath() === undefined) {
+    throw new BackendUnavailable(
+      'webgpu needs the Vulkan loader (libvulkan.so.1, Debian package libvulkan1)',
+    );
+  }
   const dawn = await importOptional('webgpu');
   const globals = isRecord(dawn) ? dawn.globals : undefined;
   const create = isRecord(dawn) ? dawn.create : undefined;
@@ -96,6 +104,20 @@ async function loadWebgpu(): Promise<void> {
   if (adapter === null || adapter === undefined) throw new BackendUnavailable('webgpu found no GPU adapter');
   await importOptional('@tensorflow/tfjs-backend-webgpu');
   await activate('webgpu');
+}
+
+/** Where the dynamic linker would find libvulkan.so.1 (LD_LIBRARY_PATH first, then the usual libdirs). */
+export function vulkanLoaderPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dirs = [
+    ...(env.LD_LIBRARY_PATH ?? '').split(':').filter((dir) => dir !== ''),
+    '/usr/lib/x86_64-linux-gnu',
+    '/usr/lib/aarch64-linux-gnu',
+    '/usr/lib64',
+    '/usr/lib',
+    '/lib/x86_64-linux-gnu',
+    '/usr/local/lib',
+  ];
+  return dirs.map((dir) => join(dir, 'libvulkan.so.1')).find((file) => existsSync(file));
 }
 
 let wasmPathsSet = false;

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { selectBackend, tf } from '../../src/model/tf.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { selectBackend, tf, vulkanLoaderPath } from '../../src/model/tf.js';
 import { UsageError } from '../../src/core/errors.js';
 import { fixtureValues } from './model-test-helpers.js';
 
@@ -70,4 +73,23 @@ test('the wasm Slice and SplitV replacements give the same values as the cpu bac
   };
   const expected = await run('cpu');
   assert.deepEqual(await run('wasm'), expected);
+});
+
+test('webgpu is skipped in one line without the Vulkan loader; with one, Dawn is asked for an adapter', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rescape-vulkan-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const fakeLoader = join(dir, 'libvulkan.so.1');
+  writeFileSync(fakeLoader, '');
+  assert.equal(vulkanLoaderPath({ LD_LIBRARY_PATH: `/nonexistent:${dir}` }), fakeLoader);
+  if (process.platform !== 'linux' || vulkanLoaderPath() !== undefined) return; // a machine with Vulkan
+  await assert.rejects(selectBackend('webgpu'), /webgpu needs the Vulkan loader \(libvulkan\.so\.1/);
+  // With a loader "present" (the fake one; the dynamic linker still finds none) the package itself loads and
+  // Dawn reports no adapter: the whole path short of a GPU.
+  const saved = process.env.LD_LIBRARY_PATH;
+  process.env.LD_LIBRARY_PATH = dir;
+  t.after(() =>
+    saved === undefined ? delete process.env.LD_LIBRARY_PATH : (process.env.LD_LIBRARY_PATH = saved),
+  );
+  await assert.rejects(selectBackend('webgpu'), /webgpu (found no GPU adapter|is not installed)/);
+  await selectBackend('wasm');
 });
