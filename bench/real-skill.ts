@@ -68,6 +68,8 @@ const sd = (xs: number[]) =>
   xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
 const pm = (xs: number[], digits: number, scale = 1) =>
   `${(mean(xs) * scale).toFixed(digits)} ± ${(sd(xs) * scale).toFixed(digits)}`;
+// MAE in cores spans 1e-4 (an idle real service) to 1: three significant digits whatever the scale.
+const pmSignificant = (xs: number[]) => `${mean(xs).toPrecision(3)} ± ${sd(xs).toPrecision(2)}`;
 
 function record(cells: Map<string, Cell[]>, key: string, horizons: readonly HorizonReport[]): void {
   const row = cells.get(key) ?? horizons.map(() => ({ mae: [], mape: [], wmape: [], skill: [] }));
@@ -132,11 +134,13 @@ try {
     console.log(
       `\n${lead} s ahead\n| model | config | MAE | MAPE | wMAPE | skill [worst] |\n| --- | --- | --- | --- | --- | --- |`,
     );
-    for (const [key, row] of cells) {
+    // Models first, then the references they are judged against.
+    const ordered = [...cells].sort(([a], [b]) => Number(a.endsWith('| –')) - Number(b.endsWith('| –')));
+    for (const [key, row] of ordered) {
       const cell = row[index]!;
       const worst = Math.min(...cell.skill);
       console.log(
-        `| ${key} | ${pm(cell.mae, 4)} | ${pm(cell.mape, 1)} | ${pm(cell.wmape, 1)} | ${pm(cell.skill, 1, 100)} [${(worst * 100).toFixed(1)}] |`,
+        `| ${key} | ${pmSignificant(cell.mae)} | ${pm(cell.mape, 1)} | ${pm(cell.wmape, 1)} | ${pm(cell.skill, 1, 100)} [${(worst * 100).toFixed(1)}] |`,
       );
     }
   }
