@@ -1,29 +1,10 @@
 // The contract between forecasting models, the trainer and persistence.
 import type * as tf from '@tensorflow/tfjs';
 
-export const MODEL_KINDS = [
-  'gat-gru',
-  'gat-lstm',
-  'gru',
-  'lstm',
-  'fc',
-  'gcn',
-  'call-gru',
-  'dense',
-  'naive',
-  'seasonal',
-] as const;
+const LEARNED = ['gat-gru', 'gat-lstm', 'gru', 'lstm', 'fc', 'gcn', 'call-gru', 'dense'] as const;
+export const MODEL_KINDS = [...LEARNED, 'naive', 'seasonal'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
-export const LEARNED_KINDS: readonly ModelKind[] = [
-  'gat-gru',
-  'gat-lstm',
-  'gru',
-  'lstm',
-  'fc',
-  'gcn',
-  'call-gru',
-  'dense',
-];
+export const LEARNED_KINDS: readonly ModelKind[] = LEARNED;
 /** Models that read the call graph in its directed, call-volume-weighted form whatever --graph says. */
 export const CALL_DIRECTED_KINDS: readonly ModelKind[] = ['call-gru'];
 
