@@ -37,14 +37,23 @@ export interface Evaluation {
   perService: ServiceBreakdown[];
 }
 
-export function evaluateForecasts(
+export function evaluateForecasts(...args: Parameters<typeof evaluateWithForecasts>): Evaluation {
+  return evaluateWithForecasts(...args).evaluation;
+}
+
+/**
+ * evaluateForecasts, also handing back the model's forecasts for every window in original units,
+ * [windows × horizon × services × targets] like split.raw.targets, so that they can be drawn against the
+ * truth (the report) without a second forward pass.
+ */
+export function evaluateWithForecasts(
   model: ForecastModel,
   graph: GraphInput,
   split: SplitWindows,
   normaliser: Normaliser,
   services: readonly ServiceRow[],
   stepSeconds: number,
-): Evaluation {
+): { evaluation: Evaluation; predictions: Float32Array } {
   const references = (['naive', 'seasonal'] as const).map((kind) => {
     const config: ModelConfig = {
       ...model.config,
@@ -95,7 +104,10 @@ export function evaluateForecasts(
     const maeLastValue = horizonErrors(batch(references[0]!.predictions), stepSeconds, only)[0]!.mae;
     return { service: service.msName, mae, maeLastValue, skill: skill(mae, maeLastValue) };
   });
-  return { windows: split.raw.count, mapeZeroGuard: MAPE_ZERO_GUARD, models, perService };
+  return {
+    evaluation: { windows: split.raw.count, mapeZeroGuard: MAPE_ZERO_GUARD, models, perService },
+    predictions: all[0]!.predictions,
+  };
 }
 
 /** The model's forecasts for every window, in original units. */
