@@ -8,8 +8,8 @@ import { openClusterSession } from '../cluster/cluster-session.js';
 import { checkNamespace } from '../cluster/manifests/render-options.js';
 import { UsageError } from '../core/errors.js';
 import type { WatchStats } from '../cluster/watch-collection.js';
-import { RescapeCommand } from './base-command.js';
-import { clusterFlags, dryRunObjects, kubeconfigChoice } from './deploy.js';
+import { RescapeCommand } from '../cli/base-command.js';
+import { clusterFlags, dryRunObjects, kubeconfigChoice } from '../cli/cluster-flags.js';
 
 export type BuildResult =
   | { dryRun: true; namespace: string; kanikoImage: string; objects: V1Job[] }

@@ -6,8 +6,8 @@ import { openClusterSession } from '../cluster/cluster-session.js';
 import { checkDeployableBenchmark, renderBenchmark } from '../cluster/manifest-set.js';
 import { openPortForward, type OpenPortForward } from '../cluster/port-forward.js';
 import { getTopology } from '../sim/topologies/index.js';
-import { RescapeCommand } from './base-command.js';
-import { benchmarkArg, clusterFlags, kubeconfigChoice } from './deploy.js';
+import { RescapeCommand } from '../cli/base-command.js';
+import { benchmarkArg, clusterFlags, kubeconfigChoice } from '../cli/cluster-flags.js';
 
 export interface EndpointsResult {
   dryRun: boolean;

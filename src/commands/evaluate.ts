@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { renderEvaluation } from '../cli/evaluation-table.js';
 import { evaluateModelDir, type EvaluateResult } from '../model/evaluate-model-dir.js';
 import { selectBackend } from '../model/tf.js';
-import { RescapeCommand } from './base-command.js';
+import { RescapeCommand } from '../cli/base-command.js';
 
 export default class Evaluate extends RescapeCommand {
   static override summary =

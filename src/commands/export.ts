@@ -6,7 +6,7 @@ import { UsageError } from '../core/errors.js';
 import { exportRun, resumeExport, type ExportResult } from '../profiler/export-run.js';
 import { parseTimeFlag } from '../profiler/export-options.js';
 import type { JaegerApiChoice } from '../trace/jaeger-api.js';
-import { RescapeCommand } from './base-command.js';
+import { RescapeCommand } from '../cli/base-command.js';
 
 /** Settings run.json records; on --resume they come from there. */
 const SETTINGS = [

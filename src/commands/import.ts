@@ -9,7 +9,7 @@ import {
   type ImportResult,
   type TopBy,
 } from '../dataset/import/import-types.js';
-import { RescapeCommand } from './base-command.js';
+import { RescapeCommand } from '../cli/base-command.js';
 
 export default class Import extends RescapeCommand {
   static override summary = 'Import public microservice traces into a run directory.';

@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
 import { inspectRun, type InspectResult } from '../dataset/inspect-run.js';
-import { RescapeCommand } from './base-command.js';
+import { RescapeCommand } from '../cli/base-command.js';
 
 export default class Inspect extends RescapeCommand {
   static override summary =

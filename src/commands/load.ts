@@ -3,7 +3,7 @@ import { parseDurationSeconds } from '../core/duration.js';
 import { HTTP_CLIENTS, parseConcurrency, type HttpClient } from '../load/load-options.js';
 import { runLoad, type LoadResult } from '../load/run-load.js';
 import type { BenchmarkName } from '../sim/topology-types.js';
-import { RescapeCommand } from './base-command.js';
+import { RescapeCommand } from '../cli/base-command.js';
 
 export default class Load extends RescapeCommand {
   static override summary =

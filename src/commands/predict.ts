@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { predictNext, type PredictResult } from '../model/predict-next.js';
 import { selectBackend } from '../model/tf.js';
-import { RescapeCommand } from './base-command.js';
+import { RescapeCommand } from '../cli/base-command.js';
 
 export default class Predict extends RescapeCommand {
   static override summary =

@@ -8,7 +8,7 @@ import {
   type SimulatedProfileOptions,
 } from '../profiler/simulated-profile.js';
 import { BENCHMARKS, type BenchmarkName } from '../sim/topology-types.js';
-import { RescapeCommand } from './base-command.js';
+import { RescapeCommand } from '../cli/base-command.js';
 
 const SETTINGS = [
   'benchmark',

@@ -11,7 +11,7 @@ import {
 import { recommendResources } from '../recommend/recommend-resources.js';
 import { renderRecommendation } from '../recommend/recommend-table.js';
 import type { RecommendResult } from '../recommend/recommend-types.js';
-import { RescapeCommand } from './base-command.js';
+import { RescapeCommand } from '../cli/base-command.js';
 
 export default class Recommend extends RescapeCommand {
   static override summary =

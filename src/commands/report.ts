@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { buildReport, DEFAULT_CURVE_SERVICES, type ReportResult } from '../report/build-report.js';
-import { RescapeCommand } from './base-command.js';
+import { RescapeCommand } from '../cli/base-command.js';
 
 export default class Report extends RescapeCommand {
   static override summary =

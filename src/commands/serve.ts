@@ -4,7 +4,7 @@ import { UsageError } from '../core/errors.js';
 import { BACKEND_NAMES, selectBackend, type BackendName } from '../model/tf.js';
 import type { RefreshEvent } from '../serve/forecast-refresher.js';
 import { startServe, type ServeSource, type ServeSummary } from '../serve/start-serve.js';
-import { RescapeCommand } from './base-command.js';
+import { RescapeCommand } from '../cli/base-command.js';
 
 export default class Serve extends RescapeCommand {
   static override summary =

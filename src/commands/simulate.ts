@@ -19,7 +19,7 @@ import { FORECASTER_KINDS, type ForecasterKind } from '../sim/des/forecaster-set
 import { POLICY_NAMES, simulateStudy, type StudyOptions } from '../sim/des/simulate-study.js';
 import { getTopology } from '../sim/topologies/index.js';
 import { BENCHMARKS, type BenchmarkName } from '../sim/topology-types.js';
-import { RescapeCommand } from './base-command.js';
+import { RescapeCommand } from '../cli/base-command.js';
 
 export default class Simulate extends RescapeCommand {
   static override summary =

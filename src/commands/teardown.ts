@@ -6,8 +6,8 @@ import { checkDeployableBenchmark } from '../cluster/manifest-set.js';
 import { renderTeardown, teardownBenchmark, type TeardownOptions } from '../cluster/teardown-benchmark.js';
 import type { DeletedObject, Propagation } from '../cluster/teardown.js';
 import type { WatchStats } from '../cluster/watch-collection.js';
-import { RescapeCommand } from './base-command.js';
-import { benchmarkArg, benchmarkDryRun, clusterFlags, kubeconfigChoice } from './deploy.js';
+import { RescapeCommand } from '../cli/base-command.js';
+import { benchmarkArg, benchmarkDryRun, clusterFlags, kubeconfigChoice } from '../cli/cluster-flags.js';
 
 export type TeardownResult =
   | { dryRun: true; benchmark: string; namespace: string; objects: KubernetesObject[] }

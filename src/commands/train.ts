@@ -13,7 +13,7 @@ import {
 } from '../model/train-forecaster.js';
 import { join } from 'node:path';
 import { renderComparison, renderEvaluation } from '../cli/evaluation-table.js';
-import { RescapeCommand } from './base-command.js';
+import { RescapeCommand } from '../cli/base-command.js';
 
 export interface TrainComparison {
   models: TrainResult[];

@@ -3,7 +3,7 @@
 import { Command, Errors } from '@oclif/core';
 import { RescapeError } from '../core/errors.js';
 import type { ProgressListener } from '../core/progress.js';
-import { createProgressRenderer } from '../cli/progress-renderer.js';
+import { createProgressRenderer } from './progress-renderer.js';
 
 export abstract class RescapeCommand extends Command {
   static override enableJsonFlag = true;
