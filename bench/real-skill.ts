@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { importTrace } from '../src/dataset/import/import-trace.js';
 import { profileSimulated } from '../src/profiler/simulated-profile.js';
+import { paperProfile } from './paper-profile.js';
 import { trainForecaster } from '../src/model/train-forecaster.js';
 import { presetTrainOptions, type PresetName, type PresetSettings } from '../src/model/training-presets.js';
 import type { HorizonReport } from '../src/model/evaluate-forecasts.js';
@@ -38,16 +39,7 @@ async function prepareRun(): Promise<{ run: string; label: string }> {
   if (values.run !== undefined) return { run: values.run, label: values.run };
   const run = join(root, 'run');
   if (values['sim-hours'] !== undefined) {
-    await profileSimulated({
-      benchmark: 'social-network',
-      durationSeconds: Number(values['sim-hours']) * 3600,
-      stepSeconds: 30,
-      load: { min: 80, max: 220, redrawSeconds: 60 },
-      seed: 7,
-      tracesPerStep: 20,
-      incidentsPerHour: 0.5,
-      out: run,
-    });
+    await profileSimulated(paperProfile('social-network', Number(values['sim-hours']), 7, run));
     return { run, label: `simulated social-network, ${values['sim-hours']} h, seed 7` };
   }
   if (!existsSync(dataset))

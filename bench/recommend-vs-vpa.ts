@@ -12,6 +12,7 @@ import type { ModelKind } from '../src/model/model-types.js';
 import { trainForecaster } from '../src/model/train-forecaster.js';
 import { presetTrainOptions } from '../src/model/training-presets.js';
 import { profileSimulated } from '../src/profiler/simulated-profile.js';
+import { paperProfile } from './paper-profile.js';
 import type { ProvisioningTotals } from '../src/recommend/provisioning-tally.js';
 import { RECOMMEND_DEFAULTS } from '../src/recommend/recommend-options.js';
 import { recommendResources } from '../src/recommend/recommend-resources.js';
@@ -33,16 +34,9 @@ const root = mkdtempSync(join(tmpdir(), 'rescape-recommend-'));
 try {
   const run = join(root, 'run');
   const model = join(root, 'model');
-  await profileSimulated({
-    benchmark: values.benchmark as BenchmarkName,
-    durationSeconds: Number(values.hours) * 3600,
-    stepSeconds: 30,
-    load: { min: 80, max: 220, redrawSeconds: 60 },
-    seed: Number(values.seed),
-    tracesPerStep: 20,
-    incidentsPerHour: 0.5,
-    out: run,
-  });
+  await profileSimulated(
+    paperProfile(values.benchmark as BenchmarkName, Number(values.hours), Number(values.seed), run),
+  );
   const trained = await trainForecaster(
     presetTrainOptions({
       runDirs: [run],

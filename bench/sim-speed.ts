@@ -6,6 +6,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { profileSimulated } from '../src/profiler/simulated-profile.js';
+import { paperProfile } from './paper-profile.js';
 
 const files = ['ms_metric.csv', 'ms_callgraph.csv', 'load.csv'];
 const root = mkdtempSync(join(tmpdir(), 'rescape-bench-'));
@@ -16,16 +17,7 @@ try {
   for (const hours of [3, 6, 12]) {
     const out = join(root, `run-${hours}h`);
     const started = performance.now();
-    const result = await profileSimulated({
-      benchmark: 'social-network',
-      durationSeconds: hours * 3600,
-      stepSeconds: 30,
-      load: { min: 80, max: 220, redrawSeconds: 60 },
-      seed: 1,
-      tracesPerStep: 20,
-      incidentsPerHour: 0.5,
-      out,
-    });
+    const result = await profileSimulated(paperProfile('social-network', hours, 1, out));
     const seconds = (performance.now() - started) / 1000;
 
     // I/O floor: the same bytes appended to the same files, one write per file per step.

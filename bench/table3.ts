@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { profileSimulated } from '../src/profiler/simulated-profile.js';
+import { paperProfile } from './paper-profile.js';
 import { trainForecaster, PAPER_DEFAULTS } from '../src/model/train-forecaster.js';
 import { presetTrainOptions } from '../src/model/training-presets.js';
 import type { ModelKind } from '../src/model/model-types.js';
@@ -23,16 +24,7 @@ const { values } = parseArgs({
 const root = mkdtempSync(join(tmpdir(), 'rescape-table3-'));
 try {
   const run = join(root, 'run');
-  await profileSimulated({
-    benchmark: 'social-network',
-    durationSeconds: Number(values.hours) * 3600,
-    stepSeconds: 30,
-    load: { min: 80, max: 220, redrawSeconds: 60 },
-    seed: Number(values.seed),
-    tracesPerStep: 20,
-    incidentsPerHour: 0.5,
-    out: run,
-  });
+  await profileSimulated(paperProfile('social-network', Number(values.hours), Number(values.seed), run));
   const rows: string[] = [];
   let references: string[] = [];
   for (const kind of values.models.split(',') as ModelKind[]) {

@@ -7,7 +7,8 @@
 // Both sides get the same random sparse call graph (generated here, sent to Python as JSON on stdin),
 // random data of the same shape, the same epoch loop (shuffle, batch, forward, MSE, backward, Adam),
 // s/epoch as the median of 3 epochs after a warm-up, and ms/forecast as the median of 50 batch-1
-// forward passes after a warm-up. A parity check loads the tfjs model's weights into the PyTorch model
+// forward passes after a warm-up (tfjs: `training: false`, which runs the recurrent models' inference path;
+// the same forecast through the differentiable path is timed alongside and printed too). A parity check loads the tfjs model's weights into the PyTorch model
 // and compares both forecasts on the same windows, so the two really are the same model.
 //
 //   npm run bench:train [-- [--torch-threads 2] [--cpu] [--models gat-gru] [--python /path/to/python3]]
@@ -120,6 +121,11 @@ interface TfjsResult {
   backend: BackendName;
   secondsPerEpoch: number;
   forecastMs: number;
+  /**
+   * The same forecast through the differentiable path the trainer uses (`training: true`; the recurrent
+   * models have no dropout, so it is the same function), i.e. without the inference path.
+   */
+  genericForecastMs: number;
   /** Windows the epochs actually trained on (the cpu backend's s/epoch is scaled to TRAIN_WINDOWS). */
   windows: number;
   /** The model's weights (scope removed) and the forecasts for the probe windows, for the parity check. */
@@ -146,13 +152,17 @@ async function measureTfjs(
     const secondsPerEpoch = (median(epochSeconds) * TRAIN_WINDOWS) / train.count;
 
     const one = tf.slice(probe, [0, 0, 0, 0], [1, -1, -1, -1]);
+    // The two paths alternate, so that both see the same load on a busy machine.
     const times: number[] = [];
+    const genericTimes: number[] = [];
     for (let index = 0; index < 10 + forecasts; index += 1) {
-      const started = performance.now();
-      const forecast = model.forward(one, { training: false });
-      forecast.dataSync();
-      forecast.dispose();
-      if (index >= 10) times.push(performance.now() - started);
+      for (const training of [false, true]) {
+        const started = performance.now();
+        const forecast = model.forward(one, { training });
+        forecast.dataSync();
+        forecast.dispose();
+        if (index >= 10) (training ? genericTimes : times).push(performance.now() - started);
+      }
     }
     one.dispose();
 
@@ -175,6 +185,7 @@ async function measureTfjs(
       backend,
       secondsPerEpoch,
       forecastMs: median(times),
+      genericForecastMs: median(genericTimes),
       windows: train.count,
       weights,
       probeOutputs,
@@ -349,6 +360,11 @@ if (results.some((result) => result.windows < TRAIN_WINDOWS)) {
 console.log(
   `${reference ? 'ratio = tfjs / PyTorch (goal ≤ 1.00×); ' : ''}s/epoch: median of ${TIMED_EPOCHS} epochs after 1 warm-up; ` +
     `ms/forecast: batch 1, forward only, median of ${FORECASTS}`,
+);
+console.log(
+  `ms/forecast through the differentiable (training) path instead of the inference path, same run: ${results
+    .map((result) => `${result.kind} tfjs-${result.backend} ${result.genericForecastMs.toFixed(2)}`)
+    .join(', ')}`,
 );
 
 if (reference) {
