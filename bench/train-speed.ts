@@ -6,13 +6,15 @@
 //
 // Both sides get the same random sparse call graph (generated here, sent to Python as JSON on stdin),
 // random data of the same shape, the same epoch loop (shuffle, batch, forward, MSE, backward, Adam),
-// s/epoch as the median of 3 epochs after a warm-up, and ms/forecast as the median of 50 batch-1
-// forward passes after a warm-up (tfjs: `training: false`, which runs the recurrent models' inference path;
-// the same forecast through the differentiable path is timed alongside and printed too). A parity check loads the tfjs model's weights into the PyTorch model
-// and compares both forecasts on the same windows, so the two really are the same model.
+// s/epoch as the median of 3 epochs after a warm-up, and ms/forecast as the median of 200 batch-1
+// forward passes after a warm-up, in wall time and in the process's CPU time (tfjs: `training: false`,
+// which runs the recurrent models' inference path; the same forecast through the differentiable path is
+// timed alongside). A parity check loads the tfjs model's weights into the PyTorch model and compares both
+// forecasts on the same windows, so the two really are the same model.
 //
-//   npm run bench:train [-- [--torch-threads 2] [--cpu] [--models gat-gru] [--python /path/to/python3]]
+//   npm run bench:train [-- [--torch-threads 2] [--cpu] [--models gat-gru] [--epochs 1] [--python /path/to/python3]]
 //
+// --epochs sets the timed epochs (default 3; 1 for a quicker run, e.g. when only forecasts matter).
 // --cpu adds one reduced measurement on tfjs' cpu backend (GAT-GRU, 48 windows, ~30 s; off by default to
 // keep the run under 5 minutes). --python picks another interpreter for the reference (default Debian's).
 import { availableParallelism, loadavg } from 'node:os';
@@ -30,8 +32,7 @@ const REFERENCE = fileURLToPath(new URL('./train_speed_reference.py', import.met
 const SERVICES = 30;
 const CALL_EDGES = 35;
 const TRAIN_WINDOWS = 1400;
-const TIMED_EPOCHS = 3;
-const FORECASTS = 50;
+const FORECASTS = 200;
 /** The cpu backend is >10× slower: it trains on one batch (one warm-up, one timed epoch), scaled up. */
 const CPU_WINDOWS = 48;
 
@@ -43,12 +44,17 @@ const { values: flags } = parseArgs({
     cpu: { type: 'boolean', default: false },
     python: { type: 'string', default: '/usr/bin/python3' },
     models: { type: 'string', default: 'gat-gru,gru' },
+    epochs: { type: 'string', default: '3' },
   },
 });
 const python = flags.python;
 const torchThreads = Number(flags['torch-threads']);
 if (!Number.isInteger(torchThreads) || torchThreads < 1) {
   throw new Error(`--torch-threads must be a positive integer, got ${flags['torch-threads']}`);
+}
+const TIMED_EPOCHS = Number(flags.epochs);
+if (!Number.isInteger(TIMED_EPOCHS) || TIMED_EPOCHS < 1) {
+  throw new Error(`--epochs must be a positive integer, got ${flags.epochs}`);
 }
 const kinds = flags.models.split(',').map((kind) => kind.trim());
 for (const kind of kinds) {
@@ -121,16 +127,24 @@ interface TfjsResult {
   backend: BackendName;
   secondsPerEpoch: number;
   forecastMs: number;
+  /** Median CPU time of this process per forecast: on a busy machine it varies far less than wall time. */
+  forecastCpuMs: number;
   /**
    * The same forecast through the differentiable path the trainer uses (`training: true`; the recurrent
-   * models have no dropout, so it is the same function), i.e. without the inference path.
+   * models have no dropout, so it is the same function), i.e. without the inference path: wall and CPU.
    */
   genericForecastMs: number;
+  genericForecastCpuMs: number;
   /** Windows the epochs actually trained on (the cpu backend's s/epoch is scaled to TRAIN_WINDOWS). */
   windows: number;
   /** The model's weights (scope removed) and the forecasts for the probe windows, for the parity check. */
   weights: Record<string, number[]>;
   probeOutputs: Float32Array;
+}
+
+/** Per-forecast wall and CPU times, ms. */
+function newTimings(): { wall: number[]; cpu: number[] } {
+  return { wall: [], cpu: [] };
 }
 
 const noValidation: WindowArrays = { inputs: new Float32Array(0), targets: new Float32Array(0), count: 0 };
@@ -153,15 +167,19 @@ async function measureTfjs(
 
     const one = tf.slice(probe, [0, 0, 0, 0], [1, -1, -1, -1]);
     // The two paths alternate, so that both see the same load on a busy machine.
-    const times: number[] = [];
-    const genericTimes: number[] = [];
+    const timings = { inference: newTimings(), generic: newTimings() };
     for (let index = 0; index < 10 + forecasts; index += 1) {
       for (const training of [false, true]) {
         const started = performance.now();
+        const cpuStarted = process.cpuUsage();
         const forecast = model.forward(one, { training });
         forecast.dataSync();
         forecast.dispose();
-        if (index >= 10) (training ? genericTimes : times).push(performance.now() - started);
+        const cpu = process.cpuUsage(cpuStarted);
+        if (index < 10) continue;
+        const timing = training ? timings.generic : timings.inference;
+        timing.wall.push(performance.now() - started);
+        timing.cpu.push((cpu.user + cpu.system) / 1000);
       }
     }
     one.dispose();
@@ -184,8 +202,10 @@ async function measureTfjs(
       kind,
       backend,
       secondsPerEpoch,
-      forecastMs: median(times),
-      genericForecastMs: median(genericTimes),
+      forecastMs: median(timings.inference.wall),
+      forecastCpuMs: median(timings.inference.cpu),
+      genericForecastMs: median(timings.generic.wall),
+      genericForecastCpuMs: median(timings.generic.cpu),
       windows: train.count,
       weights,
       probeOutputs,
@@ -214,6 +234,7 @@ interface ReferenceResult {
   model: Kind;
   secondsPerEpoch: number;
   forecastMs: number;
+  forecastCpuMs: number;
   parityOutputs?: number[];
 }
 
@@ -234,7 +255,9 @@ async function torchVersion(): Promise<string | Error> {
 }
 
 async function runReference(spec: object): Promise<ReferenceOutput> {
-  const result = await execa(python, [REFERENCE, '--threads', String(torchThreads), '--spec', '-'], {
+  const args = ['--threads', String(torchThreads), '--epochs', String(TIMED_EPOCHS)];
+  args.push('--forecasts', String(FORECASTS), '--spec', '-');
+  const result = await execa(python, [REFERENCE, ...args], {
     input: JSON.stringify(spec),
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -361,11 +384,36 @@ console.log(
   `${reference ? 'ratio = tfjs / PyTorch (goal ≤ 1.00×); ' : ''}s/epoch: median of ${TIMED_EPOCHS} epochs after 1 warm-up; ` +
     `ms/forecast: batch 1, forward only, median of ${FORECASTS}`,
 );
+
+// Single forecasts in detail: wall and CPU time, the inference path beside the differentiable one.
+const forecastHeader = ['model', 'backend', 'inference', 'CPU', 'differentiable', 'CPU'];
+if (reference) forecastHeader.push('PyTorch', 'CPU', 'ratio', 'CPU ratio');
+const forecastRows = results.map((result) => {
+  const row = [
+    result.kind,
+    `tfjs-${result.backend}`,
+    ...[result.forecastMs, result.forecastCpuMs, result.genericForecastMs, result.genericForecastCpuMs].map(
+      (ms) => ms.toFixed(2),
+    ),
+  ];
+  const torch = reference?.results.find((entry) => entry.model === result.kind);
+  if (torch) {
+    row.push(
+      torch.forecastMs.toFixed(2),
+      torch.forecastCpuMs.toFixed(2),
+      `${(result.forecastMs / torch.forecastMs).toFixed(2)}×`,
+      `${(result.forecastCpuMs / torch.forecastCpuMs).toFixed(2)}×`,
+    );
+  }
+  return row;
+});
+console.log('');
+printTable(forecastHeader, forecastRows);
 console.log(
-  `ms/forecast through the differentiable (training) path instead of the inference path, same run: ${results
-    .map((result) => `${result.kind} tfjs-${result.backend} ${result.genericForecastMs.toFixed(2)}`)
-    .join(', ')}`,
+  `ms per single forecast, median of ${FORECASTS}: wall time, then the CPU time of the process (less sensitive to ` +
+    `other load); tfjs inference path (training: false) and differentiable path (training: true) alternated`,
 );
+console.log('');
 
 if (reference) {
   console.log(

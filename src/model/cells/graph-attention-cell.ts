@@ -4,10 +4,19 @@
 import { tf } from '../tf.js';
 import { graphAttention, type GraphAttentionParams } from '../graph-attention.js';
 import type { GraphStructure } from '../graph-structure.js';
+import { DerivedTensor } from '../derived-tensor.js';
+import {
+  isInferable,
+  scoredAttentionKernel,
+  type InferableCell,
+  type InferenceWeights,
+} from '../recurrent-inference.js';
 import { tidyState, type RecurrentCell, type RecurrentState } from './recurrent-cell.js';
 
-export class GraphAttentionCell implements RecurrentCell {
+export class GraphAttentionCell implements RecurrentCell, InferableCell {
   readonly hidden: number;
+  /** The inference path's attention kernel, kept while the attention weights are unchanged. */
+  private readonly scoredKernel: DerivedTensor<tf.Rank.R2>;
 
   constructor(
     private readonly inner: RecurrentCell,
@@ -15,6 +24,10 @@ export class GraphAttentionCell implements RecurrentCell {
     private readonly structure: GraphStructure,
   ) {
     this.hidden = inner.hidden;
+    const { kernel, sourceAttention, targetAttention } = attention;
+    this.scoredKernel = new DerivedTensor([kernel, sourceAttention, targetAttention], () =>
+      scoredAttentionKernel(attention),
+    );
   }
 
   projectInputs(x: tf.Tensor2D): tf.Tensor2D {
@@ -23,6 +36,24 @@ export class GraphAttentionCell implements RecurrentCell {
 
   initialState(rows: number): RecurrentState {
     return this.inner.initialState(rows);
+  }
+
+  inferenceWeights(): InferenceWeights | undefined {
+    const inner = isInferable(this.inner) ? this.inner.inferenceWeights() : undefined;
+    if (inner === undefined || inner.attention !== undefined) return undefined;
+    return {
+      ...inner,
+      attention: {
+        scoredKernel: this.scoredKernel.get(),
+        heads: this.attention.sourceAttention.shape[0],
+        structure: this.structure,
+      },
+    };
+  }
+
+  dispose(): void {
+    this.scoredKernel.dispose();
+    this.inner.dispose?.();
   }
 
   /** Rows are batch-major: row b·N + i is service i of window b. */

@@ -4,12 +4,13 @@
 import { tf } from '../tf.js';
 import { dense } from '../fast-matmul.js';
 import type { WeightFactory } from '../weights.js';
+import type { InferableCell, InferenceWeights } from '../recurrent-inference.js';
 import type { RecurrentCell, RecurrentState } from './recurrent-cell.js';
 
-export class GruCell implements RecurrentCell {
-  private readonly inputKernel: tf.Variable;
+export class GruCell implements RecurrentCell, InferableCell {
+  private readonly inputKernel: tf.Variable<tf.Rank.R2>;
   private readonly inputBias: tf.Variable;
-  private readonly recurrentKernel: tf.Variable;
+  private readonly recurrentKernel: tf.Variable<tf.Rank.R2>;
   private readonly recurrentBias: tf.Variable;
 
   constructor(
@@ -30,6 +31,11 @@ export class GruCell implements RecurrentCell {
 
   initialState(rows: number): RecurrentState {
     return { h: tf.zeros([rows, this.hidden]), c: null };
+  }
+
+  inferenceWeights(): InferenceWeights {
+    const { hidden, inputKernel, inputBias, recurrentKernel, recurrentBias } = this;
+    return { hidden, gates: { kind: 'gru', inputKernel, inputBias, recurrentKernel, recurrentBias } };
   }
 
   step(projectedInputs: tf.Tensor2D, state: RecurrentState): RecurrentState {

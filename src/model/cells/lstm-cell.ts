@@ -4,11 +4,12 @@
 import { tf } from '../tf.js';
 import { dense, matMul2d } from '../fast-matmul.js';
 import type { WeightFactory } from '../weights.js';
+import type { InferableCell, InferenceWeights } from '../recurrent-inference.js';
 import type { RecurrentCell, RecurrentState } from './recurrent-cell.js';
 
-export class LstmCell implements RecurrentCell {
-  private readonly inputKernel: tf.Variable;
-  private readonly recurrentKernel: tf.Variable;
+export class LstmCell implements RecurrentCell, InferableCell {
+  private readonly inputKernel: tf.Variable<tf.Rank.R2>;
+  private readonly recurrentKernel: tf.Variable<tf.Rank.R2>;
   private readonly bias: tf.Variable;
 
   constructor(
@@ -31,6 +32,11 @@ export class LstmCell implements RecurrentCell {
 
   initialState(rows: number): RecurrentState {
     return { h: tf.zeros([rows, this.hidden]), c: tf.zeros([rows, this.hidden]) };
+  }
+
+  inferenceWeights(): InferenceWeights {
+    const { hidden, inputKernel, bias, recurrentKernel } = this;
+    return { hidden, gates: { kind: 'lstm', inputKernel, inputBias: bias, recurrentKernel } };
   }
 
   step(projectedInputs: tf.Tensor2D, state: RecurrentState): RecurrentState {

@@ -10,6 +10,12 @@ import type { RecurrentCell } from '../cells/recurrent-cell.js';
 import { CallGraphCell, callGraphInputFeatures } from '../cells/call-graph-cell.js';
 import { callGraphMatrices } from '../call-graph-messages.js';
 import { graphStructure } from '../graph-structure.js';
+import {
+  bidirectionalLastStates,
+  inferenceOnHost,
+  isInferable,
+  type InferenceWeights,
+} from '../recurrent-inference.js';
 import type { ForecastModel, GraphInput, ModelConfig } from '../model-types.js';
 import { WeightFactory } from '../weights.js';
 import { checkInputs } from './model-io.js';
@@ -52,25 +58,46 @@ export class RecurrentModel implements ForecastModel {
     this.variables = weights.variables;
   }
 
-  forward(inputs: tf.Tensor4D, _options: { training: boolean }): tf.Tensor4D {
+  forward(inputs: tf.Tensor4D, options: { training: boolean }): tf.Tensor4D {
     checkInputs(this.config, inputs);
+    const [batch, , services] = inputs.shape;
+    const inference = options.training ? undefined : this.inferenceWeights(batch * services);
     return tf.tidy(() => {
-      const [batch, window, services, features] = inputs.shape;
-      // Time-major rows, so step t is the contiguous block [t·B·N, (t+1)·B·N) in batch-major order.
-      const timeMajor = tf.reshape(tf.transpose(inputs, [1, 0, 2, 3]), [window * batch * services, features]);
-      const last = [this.forwardCell, this.reverseCell].map((cell, direction) => {
-        const projected = tf.split(cell.projectInputs(timeMajor as tf.Tensor2D), window, 0) as tf.Tensor2D[];
-        let state = cell.initialState(batch * services);
-        for (let index = 0; index < window; index += 1) {
-          const t = direction === 0 ? index : window - 1 - index;
-          const stepInputs = projected[t];
-          if (stepInputs === undefined) throw new Error(`no projected inputs for step ${t}`);
-          state = cell.step(stepInputs, state);
-        }
-        return state.h;
-      });
-      return this.head.apply(tf.concat(last, 1), inputs);
+      const last =
+        inference === undefined ? this.lastStates(inputs) : bidirectionalLastStates(inputs, ...inference);
+      return this.head.apply(last, inputs);
     });
+  }
+
+  /** Both passes through the cells' tf ops (differentiable): the last hidden states concatenated, [B·N, 2H]. */
+  private lastStates(inputs: tf.Tensor4D): tf.Tensor2D {
+    const [batch, window, services, features] = inputs.shape;
+    // Time-major rows, so step t is the contiguous block [t·B·N, (t+1)·B·N) in batch-major order.
+    const timeMajor = tf.reshape(tf.transpose(inputs, [1, 0, 2, 3]), [window * batch * services, features]);
+    const last = [this.forwardCell, this.reverseCell].map((cell, direction) => {
+      const projected = tf.split(cell.projectInputs(timeMajor as tf.Tensor2D), window, 0) as tf.Tensor2D[];
+      let state = cell.initialState(batch * services);
+      for (let index = 0; index < window; index += 1) {
+        const t = direction === 0 ? index : window - 1 - index;
+        const stepInputs = projected[t];
+        if (stepInputs === undefined) throw new Error(`no projected inputs for step ${t}`);
+        state = cell.step(stepInputs, state);
+      }
+      return state.h;
+    });
+    return tf.concat(last, 1) as tf.Tensor2D;
+  }
+
+  /**
+   * Both cells' weights for the inference path (recurrent-inference.ts), when it suits the backend and the
+   * batch and both cells support it; otherwise the generic path runs (and always when training).
+   */
+  private inferenceWeights(rows: number): [InferenceWeights, InferenceWeights] | undefined {
+    if (!inferenceOnHost(rows)) return undefined;
+    const [forward, reverse] = [this.forwardCell, this.reverseCell].map((cell) =>
+      isInferable(cell) ? cell.inferenceWeights() : undefined,
+    );
+    return forward === undefined || reverse === undefined ? undefined : [forward, reverse];
   }
 
   dispose(): void {
