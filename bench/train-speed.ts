@@ -35,6 +35,8 @@ const TRAIN_WINDOWS = 1400;
 const FORECASTS = 200;
 /** The cpu backend is >10× slower: it trains on one batch (one warm-up, one timed epoch), scaled up. */
 const CPU_WINDOWS = 48;
+/** …and times 10 forecasts. */
+const CPU_FORECASTS = 10;
 
 type Kind = 'gat-gru' | 'gru';
 
@@ -323,7 +325,12 @@ if (flags.cpu) {
     count: CPU_WINDOWS,
   };
   const kind = kinds[0] as Kind;
-  results.push(await measureTfjs(kind, 'cpu', graph, cpuTrain, cpuProbe, 10, { ...settings, epochs: 2 }));
+  results.push(
+    await measureTfjs(kind, 'cpu', graph, cpuTrain, cpuProbe, CPU_FORECASTS, {
+      ...settings,
+      epochs: 2,
+    }),
+  );
   cpuProbe.dispose();
   console.error(`tfjs cpu ${kind}: done (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   await selectBackend('wasm');
@@ -359,6 +366,7 @@ if (version instanceof Error) {
   console.error(`PyTorch: done (${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }
 
+const forecastCount = `${FORECASTS}${flags.cpu ? ` (tfjs-cpu: ${CPU_FORECASTS})` : ''}`;
 const header = ['model', 'backend', 's/epoch', 'ms/forecast'];
 if (reference) header.push('PyTorch s/epoch', 'PyTorch ms/forecast', 'epoch ratio', 'forecast ratio');
 const rows = results.map((result) => {
@@ -381,8 +389,8 @@ if (results.some((result) => result.windows < TRAIN_WINDOWS)) {
   console.log(`* trained on ${CPU_WINDOWS} windows (one timed epoch), scaled to ${TRAIN_WINDOWS}`);
 }
 console.log(
-  `${reference ? 'ratio = tfjs / PyTorch (goal ≤ 1.00×); ' : ''}s/epoch: median of ${TIMED_EPOCHS} epochs after 1 warm-up; ` +
-    `ms/forecast: batch 1, forward only, median of ${FORECASTS}`,
+  `${reference ? 'ratio = tfjs / PyTorch (goal ≤ 1.00×); ' : ''}s/epoch: median of ${TIMED_EPOCHS} epoch${TIMED_EPOCHS === 1 ? '' : 's'} after 1 warm-up; ` +
+    `ms/forecast: batch 1, forward only, median of ${forecastCount}`,
 );
 
 // Single forecasts in detail: wall and CPU time, the inference path beside the differentiable one.
@@ -410,7 +418,7 @@ const forecastRows = results.map((result) => {
 console.log('');
 printTable(forecastHeader, forecastRows);
 console.log(
-  `ms per single forecast, median of ${FORECASTS}: wall time, then the CPU time of the process (less sensitive to ` +
+  `ms per single forecast, median of ${forecastCount}: wall time, then the CPU time of the process (less sensitive to ` +
     `other load); tfjs inference path (training: false) and differentiable path (training: true) alternated`,
 );
 console.log('');

@@ -58,6 +58,10 @@ export class RecurrentModel implements ForecastModel {
     this.variables = weights.variables;
   }
 
+  /**
+   * With `training: false` and a small batch on wasm or cpu this runs the inference path: the same
+   * forecasts to float32 rounding, several times faster, but not differentiable.
+   */
   forward(inputs: tf.Tensor4D, options: { training: boolean }): tf.Tensor4D {
     checkInputs(this.config, inputs);
     const [batch, , services] = inputs.shape;
