@@ -11,6 +11,14 @@ process.on('exit', () => tmp[Symbol.dispose]());
 const run = join(tmp.path, 'ecommerce');
 const small = ['--hidden', '8', '--heads', '2', '--batch-size', '32'];
 
+/** `rescape train <run> <args> --out <tmp>/<name> --json`, which must succeed: the model dir and the result. */
+async function trainInto(name: string, args: string[]) {
+  const modelDir = join(tmp.path, name);
+  const trained = await rescape(['train', run, ...args, ...small, '--out', modelDir, '--json']);
+  assert.equal(trained.exitCode, 0, trained.stderr);
+  return { modelDir, result: JSON.parse(trained.stdout) };
+}
+
 before(async () => {
   const profiled = await rescape([
     'profile',
@@ -220,22 +228,8 @@ test('too little data for the split is a usage error saying how many steps are n
 
 test('defaults are the robust preset, --paper the paper’s, and an explicit flag overrides either', async () => {
   const settingsOf = async (name: string, extra: string[]) => {
-    const modelDir = join(tmp.path, name);
-    const trained = await rescape([
-      'train',
-      run,
-      '--model',
-      'call-gru',
-      '--epochs',
-      '1',
-      ...small,
-      ...extra,
-      '--out',
-      modelDir,
-      '--json',
-    ]);
-    assert.equal(trained.exitCode, 0, trained.stderr);
-    assertMatchesSchema('train', JSON.parse(trained.stdout));
+    const { modelDir, result } = await trainInto(name, ['--model', 'call-gru', '--epochs', '1', ...extra]);
+    assertMatchesSchema('train', result);
     const card = JSON.parse(readFileSync(join(modelDir, 'card.json'), 'utf8'));
     return { ...card.training.settings, residual: card.config.residual, normaliser: card.normalisation.kind };
   };
@@ -282,29 +276,11 @@ test('evaluate --exclude-anomalies reports how many test windows it left out', a
 
 test('--ensemble 2 forecasts the mean of the two models its seeds train on their own, and reloads', async () => {
   const train = async (name: string, extra: string[]) => {
-    const modelDir = join(tmp.path, name);
-    const trained = await rescape([
-      'train',
-      run,
-      '--model',
-      'gru',
-      '--epochs',
-      '2',
-      ...small,
-      ...extra,
-      '--out',
-      modelDir,
-      '--json',
-    ]);
-    assert.equal(trained.exitCode, 0, trained.stderr);
+    const { modelDir, result } = await trainInto(name, ['--model', 'gru', '--epochs', '2', ...extra]);
     const predicted = await rescape(['predict', modelDir, '--run', run, '--at', '150', '--json']);
     assert.equal(predicted.exitCode, 0, predicted.stderr);
     const forecast = JSON.parse(predicted.stdout) as { services: { targets: { forecast: number[] }[] }[] };
-    return {
-      result: JSON.parse(trained.stdout),
-      modelDir,
-      values: forecast.services.flatMap((s) => s.targets[0]!.forecast),
-    };
+    return { result, modelDir, values: forecast.services.flatMap((s) => s.targets[0]!.forecast) };
   };
   const first = await train('single-seed-3', ['--seed', '3']);
   const second = await train('single-seed-4', ['--seed', '4']);
