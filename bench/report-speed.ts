@@ -4,10 +4,11 @@
 // time (so run `npm run build` first), wall clock and, through /usr/bin/time when present, CPU seconds, which
 // other jobs on the machine do not inflate (the report is single-threaded). The run and the models are made
 // with the CLI too and are not timed (1 epoch each: scoring a model costs the same however long it trained).
+// The default report scores the models in worker threads (one per core); `--threads 1` is measured beside it.
 // Usage: node --import tsx bench/report-speed.ts [--hours 12] [--models gat-gru,gat-lstm,gru] [--repeat 3]
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -80,11 +81,11 @@ try {
     );
   }
 
-  const measure = async (models: string[]) => {
+  const measure = async (models: string[], extra: string[] = []) => {
     const runs: { wall: number; cpu: number | null; inside: number; bytes: number; sections: string[] }[] =
       [];
     for (let i = 0; i < repeat; i += 1) {
-      const out = join(root, `report-${models.length}-${i}.html`);
+      const out = join(root, `report-${models.length}-${extra.join('')}-${i}.html`);
       const { stdout, wall, cpu } = await cli([
         'report',
         run,
@@ -92,6 +93,7 @@ try {
         '--out',
         out,
         '--json',
+        ...extra,
       ]);
       const summary = JSON.parse(stdout) as { bytes: number; seconds: number; sections: string[] };
       runs.push({ wall, cpu, inside: summary.seconds, bytes: summary.bytes, sections: summary.sections });
@@ -106,6 +108,7 @@ try {
     };
   };
   const full = await measure(modelDirs);
+  const mainThread = await measure(modelDirs, ['--threads', '1']);
   const runOnly = await measure([]);
   const read = median(reads);
   const s = (value: number | null) => (value === null ? '–' : `${value.toFixed(2)} s`);
@@ -119,7 +122,8 @@ try {
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const [name, result] of [
-    [`${kinds.length} models (${kinds.join(', ')})`, full],
+    [`${kinds.length} models (${kinds.join(', ')}), default (${availableParallelism()} cores)`, full],
+    [`${kinds.length} models, all in the main thread (--threads 1)`, mainThread],
     ['run only', runOnly],
   ] as const) {
     console.log(

@@ -33,6 +33,11 @@ Charts are inline SVG and the styles inline CSS, in light and dark mode: the fil
       description: `Services whose forecasts are drawn against the truth, comma-separated (default: the ${DEFAULT_CURVE_SERVICES} busiest).`,
     }),
     out: Flags.string({ required: true, description: 'HTML file to write (replaced atomically).' }),
+    threads: Flags.integer({
+      min: 1,
+      description:
+        'Worker threads scoring the models side by side (default: one per core; 1 scores them in the main thread).',
+    }),
   };
 
   async run(): Promise<ReportResult> {
@@ -46,6 +51,7 @@ Charts are inline SVG and the styles inline CSS, in light and dark mode: the fil
           ? {}
           : { services: flags.services.split(',').map((name) => name.trim()) }),
         out: flags.out,
+        ...(flags.threads === undefined ? {} : { threads: flags.threads }),
       },
       { signal: this.signal, onProgress: this.progress() },
     );

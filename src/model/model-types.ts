@@ -47,6 +47,11 @@ export interface ForecastModel {
   /** Trainable variables in a stable order, with stable unique names (used as weight names on disk). */
   readonly variables: readonly tf.Variable[];
   forward(inputs: tf.Tensor4D, options: { training: boolean }): tf.Tensor4D;
+  /**
+   * Windows per forward pass that forecast fastest, where the model knows better than the caller's default
+   * (the recurrent models' inference path handles a few hundred rows at a time best).
+   */
+  forecastBatch?(): number | undefined;
   dispose(): void;
 }
 

@@ -202,7 +202,11 @@ export async function trainModel(
 }
 
 /** Forecasts for all windows, batched, as [count × horizon × services × targets] (normalised). */
-export function predictWindows(model: ForecastModel, windows: WindowArrays, batchSize = 256): Float32Array {
+export function predictWindows(
+  model: ForecastModel,
+  windows: WindowArrays,
+  batchSize = model.forecastBatch?.() ?? 256,
+): Float32Array {
   const inputShape = inputDims(model);
   const perTarget = targetDims(model).reduce((n, d) => n * d, 1);
   const out = new Float32Array(windows.count * perTarget);

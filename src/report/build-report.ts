@@ -6,7 +6,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { DataError, InterruptedError, UsageError } from '../core/errors.js';
 import { ignoreProgress, type ProgressListener } from '../core/progress.js';
 import { toolVersion } from '../core/version.js';
-import { readRun } from '../dataset/run-reader.js';
+import { readRun, type RunData } from '../dataset/run-reader.js';
 import type { SimulationResult } from '../sim/des/simulation-result.js';
 import type { ModelForecasts } from './model-forecasts.js';
 import { reportPage } from './report-page.js';
@@ -30,6 +30,8 @@ export interface ReportOptions {
   out: string;
   /** Services whose forecasts are drawn against the truth; default the busiest few. */
   services?: string[];
+  /** Most worker threads scoring the models; default one per core; 1 scores them in the main thread. */
+  threads?: number;
 }
 
 export interface ReportDeps {
@@ -91,19 +93,32 @@ export async function buildReport(options: ReportOptions, deps: ReportDeps = {})
   const total = 3 + options.modelDirs.length;
   const simulation = options.simulation === undefined ? undefined : readSimulationResult(options.simulation);
   progress({ phase: 'report', done: 0, total, message: `reading ${options.runDir}` });
-  const run = readRun(options.runDir);
-  const digest = digestRun(run);
-  const curveServices = chooseServices(digest, options.services);
-  stopIfAborted(deps.signal);
-
-  let models: ModelForecasts[] = [];
-  if (options.modelDirs.length > 0) {
-    // Loaded here so that a report without models never starts TensorFlow.js.
-    const { forecastModels } = await import('./model-forecasts.js');
-    const onModel = (index: number) =>
-      progress({ phase: 'report', done: 1 + index, total, message: `scoring ${options.modelDirs[index]}` });
-    models = (await forecastModels(options.modelDirs, options.runDir, run, onModel, deps.signal)).models;
+  let run: RunData | undefined;
+  const readOnce = () => (run ??= readRun(options.runDir));
+  // The models are scored in worker threads while this thread reads and digests the run.
+  const stopScoring = new AbortController();
+  const stopWithUser = () => stopScoring.abort();
+  deps.signal?.addEventListener('abort', stopWithUser, { once: true });
+  let scored = 0;
+  const onScored = (index: number) => {
+    scored += 1;
+    progress({ phase: 'report', done: 1 + scored, total, message: `scored ${options.modelDirs[index]}` });
+  };
+  const scoring = startScoring(options, readOnce, stopScoring.signal, onScored);
+  let models: ModelForecasts[];
+  let digest: RunDigest;
+  try {
+    digest = digestRun(readOnce());
+    progress({ phase: 'report', done: 1, total, message: 'scoring the models' });
+    models = await scoring;
+  } catch (error) {
+    stopScoring.abort();
+    await scoring.catch(() => undefined);
+    throw error;
+  } finally {
+    deps.signal?.removeEventListener('abort', stopWithUser);
   }
+  const curveServices = chooseServices(digest, options.services);
   stopIfAborted(deps.signal);
   progress({ phase: 'report', done: total - 2, total, message: 'rendering' });
   const sections = renderSections(digest, options, models, curveServices, simulation);
@@ -145,6 +160,25 @@ function renderSections(
 }
 
 /** The services named by --services (each must be in the run), or the busiest few. */
+/** Starts scoring the models (none: nothing to do), loading TensorFlow.js only when there are models. */
+async function startScoring(
+  options: ReportOptions,
+  run: () => RunData,
+  signal: AbortSignal,
+  onScored: (index: number) => void,
+): Promise<ModelForecasts[]> {
+  if (options.modelDirs.length === 0) return [];
+  const { forecastModels } = await import('./model-forecasts.js');
+  return forecastModels({
+    modelDirs: options.modelDirs,
+    runDir: options.runDir,
+    run,
+    signal,
+    onScored,
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+  });
+}
+
 function chooseServices(digest: RunDigest, names: readonly string[] | undefined): ServiceDigest[] {
   if (names === undefined || names.length === 0)
     return busiestFirst(digest.services).slice(0, DEFAULT_CURVE_SERVICES);

@@ -1,14 +1,13 @@
 // Every --model scored on the report's run exactly as `rescape evaluate <model> <run>` scores it (the same
-// code, on the run already read), keeping the model's forecasts for the test windows so that they can be
-// drawn against the truth. Imported only when models are given, so a run-only report never loads tfjs.
+// code, on the same run), keeping the model's forecasts for the test windows so that they can be drawn
+// against the truth. Imported only when models are given, so a run-only report never loads tfjs.
 import { basename } from 'node:path';
 import type { RunData } from '../dataset/run-reader.js';
-import { evaluateModelDirWithForecasts } from '../model/evaluate-model-dir.js';
 import type { EvaluateResult } from '../model/evaluate-model-dir.js';
 import type { ModelCard } from '../model/model-card.js';
 import { loadCard } from '../model/model-files.js';
-import { selectBackend } from '../model/tf.js';
 import type { Windows } from '../dataset/windows.js';
+import { scoreModels } from './scoring-pool.js';
 
 export interface ModelForecasts {
   modelDir: string;
@@ -20,20 +19,35 @@ export interface ModelForecasts {
   predictions: Float32Array;
 }
 
-export async function forecastModels(
-  modelDirs: readonly string[],
-  runDir: string,
-  run: RunData,
-  onModel: (index: number) => void,
-  signal?: AbortSignal,
-): Promise<{ models: ModelForecasts[]; backend: string }> {
-  const { backend } = await selectBackend();
+export interface ForecastRequest {
+  modelDirs: readonly string[];
+  runDir: string;
+  /** The run, read once by the caller; called only for models scored in the main thread. */
+  run: () => RunData;
+  onScored: (index: number) => void;
+  signal?: AbortSignal;
+  /** Most worker threads (default one per core). */
+  threads?: number;
+}
+
+export async function forecastModels(request: ForecastRequest): Promise<ModelForecasts[]> {
+  const cards = request.modelDirs.map((modelDir) => loadCard<ModelCard>(modelDir));
+  const scored = await scoreModels(
+    {
+      runDir: request.runDir,
+      modelDirs: request.modelDirs,
+      cards,
+      onScored: request.onScored,
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+      ...(request.threads === undefined ? {} : { threads: request.threads }),
+    },
+    request.run,
+  );
   const models: ModelForecasts[] = [];
-  for (const [index, modelDir] of modelDirs.entries()) {
-    if (signal?.aborted) break;
-    onModel(index);
-    const card = loadCard<ModelCard>(modelDir);
-    const detail = await evaluateModelDirWithForecasts(modelDir, [runDir], { runs: [run] });
+  for (const [index, modelDir] of request.modelDirs.entries()) {
+    const detail = scored[index];
+    if (detail === undefined) continue;
+    const card = cards[index]!;
     const name = basename(modelDir.replace(/[/\\]+$/, ''));
     models.push({
       modelDir,
@@ -50,5 +64,5 @@ export async function forecastModels(
     if (labels.filter((label) => label === model.label).length > 1)
       model.label = `${model.card.kind} (${model.modelDir})`;
   });
-  return { models, backend };
+  return models;
 }

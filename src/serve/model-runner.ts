@@ -1,7 +1,7 @@
 // Where serve's forward passes run: in a worker thread (inference-worker.ts) when one starts, otherwise (a
 // backend that cannot load in a worker, e.g. a native addon that is not worker-safe) in the main thread,
 // with the reason given once. Either way one forecast at a time: the worker handles its messages in order.
-import { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../core/module-worker.js';
 import type { LoadedForecaster } from '../model/load-forecaster.js';
 import type { BackendName } from '../model/tf.js';
 import type { WorkerInit, WorkerReply } from './inference-worker.js';
@@ -25,21 +25,10 @@ export function mainThreadRunner(forecaster: LoadedForecaster): ModelRunner {
   };
 }
 
-/**
- * Built, this module and the worker are .js. Run from source under tsx (tests, benchmarks), they are .ts,
- * and a worker thread does not inherit tsx's loader: the worker then registers it before importing itself.
- */
-function spawnWorker(init: WorkerInit): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./inference-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url);
-  if (!fromSource) return new Worker(entry, { workerData: init });
-  const code = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(code, { eval: true, workerData: init });
-}
-
 /** Starts the worker and waits until it has loaded the model; rejects with the reason it could not. */
 export async function startWorkerRunner(modelDir: string, backend: BackendName): Promise<ModelRunner> {
-  const worker = spawnWorker({ modelDir, backend });
+  const init: WorkerInit = { modelDir, backend };
+  const worker = startModuleWorker(new URL('./inference-worker.js', import.meta.url), init);
   const pending = new Map<number, { resolve: (f: Float32Array) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let exited: Error | undefined;

@@ -22,6 +22,14 @@ export class EnsembleModel implements ForecastModel {
     });
   }
 
+  /** The members' smallest preferred batch, so that every member runs at its best or better. */
+  forecastBatch(): number | undefined {
+    const batches = this.members
+      .map((member) => member.forecastBatch?.())
+      .filter((batch) => batch !== undefined);
+    return batches.length === 0 ? undefined : Math.min(...batches);
+  }
+
   dispose(): void {
     for (const member of this.members) member.dispose();
   }

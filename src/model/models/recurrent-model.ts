@@ -12,6 +12,7 @@ import { callGraphMatrices } from '../call-graph-messages.js';
 import { graphStructure } from '../graph-structure.js';
 import {
   bidirectionalLastStates,
+  INFERENCE_MAX_ROWS,
   inferenceOnHost,
   isInferable,
   type InferenceWeights,
@@ -90,6 +91,18 @@ export class RecurrentModel implements ForecastModel {
       return state.h;
     });
     return tf.concat(last, 1) as tf.Tensor2D;
+  }
+
+  /**
+   * On the inference path a forecast's cost grows with its rows (JavaScript elementwise work), while the
+   * generic path's per-row cost stays high at any batch (slices copied per step): many small batches that
+   * stay on the inference path beat one large generic one. 276 windows × 28 services, wasm: GAT-GRU 0.7–0.85 s
+   * in batches of 9 windows vs 1.2–1.5 s in batches of 256; GAT-LSTM 0.77–0.9 vs 0.9–1.4 s.
+   */
+  forecastBatch(): number | undefined {
+    const rowsPerWindow = this.config.services;
+    const windows = Math.max(1, Math.floor(INFERENCE_MAX_ROWS / rowsPerWindow));
+    return this.inferenceWeights(windows * rowsPerWindow) === undefined ? undefined : windows;
   }
 
   /**
