@@ -7,6 +7,7 @@ import { exportRun, resumeExport, type ExportResult } from '../profiler/export-r
 import { parseTimeFlag } from '../profiler/export-options.js';
 import type { JaegerApiChoice } from '../trace/jaeger-api.js';
 import { RescapeCommand } from '../cli/base-command.js';
+import { monitoringCredentialFlags } from '../cli/monitoring-flags.js';
 
 /** Settings run.json records; on --resume they come from there. */
 const SETTINGS = [
@@ -37,22 +38,10 @@ The window is collected and written in batches of --chunk: if Prometheus or Jaeg
     prometheus: Flags.string({
       description: 'Prometheus base URL (user:password@ in it is used as basic auth).',
     }),
-    'prometheus-token': Flags.string({
-      env: 'RESCAPE_PROMETHEUS_TOKEN',
-      description: 'Bearer token for Prometheus (prefer the environment variable).',
-    }),
     jaeger: Flags.string({
       description: 'Jaeger query base URL; without it ms_callgraph.csv has only its header.',
     }),
-    'jaeger-token': Flags.string({
-      env: 'RESCAPE_JAEGER_TOKEN',
-      description: 'Bearer token for Jaeger (prefer the environment variable).',
-    }),
-    'jaeger-api': Flags.string({
-      options: ['v1', 'v3', 'auto'],
-      default: 'auto',
-      description: 'Jaeger query API: legacy JSON (v1), v3, or probe (auto).',
-    }),
+    ...monitoringCredentialFlags,
     namespace: Flags.string({ description: 'Kubernetes namespace of the benchmark.' }),
     start: Flags.string({ description: 'Window start: RFC 3339 (2024-04-17T12:00:00Z) or Unix seconds.' }),
     end: Flags.string({ description: 'Window end (exclusive): RFC 3339 or Unix seconds.' }),

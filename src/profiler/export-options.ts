@@ -1,12 +1,15 @@
 // Options of `rescape export` and their validation, which runs before any request or write so that a typo
 // costs nothing. The settings that define a run (window, step, namespace, sources, profile) are recorded in
 // run.json and read back on --resume; credentials never are: they come from flags or the environment each time.
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { DataError, UsageError } from '../core/errors.js';
 import type { RunManifest } from '../dataset/run-format.js';
 import type { JaegerApiChoice } from '../trace/jaeger-api.js';
 import type { JaegerApiVersion } from '../trace/trace-query.js';
 import { checkNamespace } from './metrics-profile-query.js';
+
+/** run.json's cluster.source for a run measured by the live profile (live-options.ts), which export refuses. */
+export const LIVE_SOURCE = 'rescape profile';
 
 export interface ExportCredentials {
   /** Bearer tokens; basic auth may also come as user:password@ in the URL. Never recorded. */
@@ -174,6 +177,14 @@ export function settingsOf(manifest: RunManifest, file: string): ExportSettings 
       `run ${manifest.id} was not written by rescape export (cluster ${JSON.stringify(cluster.kind)} without prometheus/namespace)`,
       { file, field: 'cluster' },
       { suggestion: 'Resume it with the command that created it (e.g. rescape profile --resume).' },
+    );
+  }
+  // A live profile's run has the same fields, but its steps follow the load it drove: only it can continue them.
+  if (cluster['source'] === LIVE_SOURCE) {
+    throw new DataError(
+      `run ${manifest.id} was measured by rescape profile --cluster kubernetes, not exported`,
+      { file, field: 'cluster.source' },
+      { suggestion: `Continue it with: rescape profile --resume ${dirname(file)}` },
     );
   }
   if (jaegerApi !== null && jaegerApi !== 'v1' && jaegerApi !== 'v3') {

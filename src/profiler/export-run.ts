@@ -17,7 +17,6 @@ import {
 } from '../dataset/run-format.js';
 import { RunWriter } from '../dataset/run-writer.js';
 import { numberServices } from '../dataset/run-services.js';
-import { createJaegerClient } from '../trace/jaeger-api.js';
 import type { JaegerApiChoice } from '../trace/jaeger-api.js';
 import { collectChunk, type ExportClients } from './export-chunk.js';
 import { discoverServices } from './export-discovery.js';
@@ -32,7 +31,7 @@ import {
   type ResumeExportOptions,
 } from './export-options.js';
 import { loadMetricsProfile } from './metrics-profile.js';
-import { PrometheusClient } from './prometheus-client.js';
+import { connectMonitoring, type MonitoringAddresses } from './monitoring-clients.js';
 
 /**
  * Exported history stays in Prometheus and Jaeger, so a step lost to a power cut is fetched again by
@@ -192,31 +191,19 @@ function credentialsOf(options: ExportCredentials): ExportCredentials {
 }
 
 async function connect(
-  sources: { prometheusUrl: string; jaegerUrl?: string } & ExportCredentials,
+  sources: MonitoringAddresses,
   jaegerApi: JaegerApiChoice,
   profile: ExportClients['profile'],
   counters: Counters,
   signal: AbortSignal | undefined,
 ): Promise<ExportClients> {
-  const prometheus = new PrometheusClient({
-    url: sources.prometheusUrl,
-    ...(sources.prometheusToken === undefined
-      ? {}
-      : { auth: { kind: 'bearer', token: sources.prometheusToken } }),
-    onRequest: () => (counters.prometheusRequests += 1),
-  });
-  if (sources.jaegerUrl === undefined) return { prometheus, profile };
-  const client = await createJaegerClient(
-    {
-      baseUrl: sources.jaegerUrl,
-      ...(sources.jaegerToken === undefined ? {} : { auth: { bearerToken: sources.jaegerToken } }),
-    },
+  return connectMonitoring(sources, profile, {
     jaegerApi,
+    onPrometheusRequest: () => (counters.prometheusRequests += 1),
+    // Jaeger's own services (jaeger-query, jaeger-all-in-one) trace the UI, not the benchmark.
+    traceServices: (names) => names.filter((name) => !name.startsWith('jaeger')),
     signal,
-  );
-  // Jaeger's own services (jaeger-query, jaeger-all-in-one) trace the UI, not the benchmark.
-  const services = (await client.services(signal)).filter((name) => !name.startsWith('jaeger')).sort();
-  return { prometheus, profile, jaeger: { client, services } };
+  });
 }
 
 interface Continuation {

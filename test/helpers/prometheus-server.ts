@@ -1,13 +1,15 @@
 // A real Prometheus for tests: history is written as OpenMetrics, backfilled into a temporary TSDB with
 // `promtool tsdb create-blocks-from openmetrics`, and served by the Debian `prometheus` binary on 127.0.0.1
 // at a free port, with no scrape targets. History must lie in the past (promtool cuts it into 2 h blocks
-// that the head block must not overlap): tests place it ending a few hours before now.
+// that the head block must not overlap): tests place it ending a few hours before now. In live mode it scrapes
+// given 127.0.0.1 targets instead, every second by default.
 import { execa, type ResultPromise } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { stringify as stringifyYaml } from 'yaml';
 
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? 'prometheus';
 export const PROMTOOL_BIN = process.env.PROMTOOL_BIN ?? 'promtool';
@@ -81,14 +83,28 @@ export interface StartOptions {
   /** OpenMetrics history to backfill before starting. */
   openMetrics?: string;
   readyTimeoutMs?: number;
+  /** Live mode: host:port targets (on 127.0.0.1) scraped at /metrics every scrapeIntervalSeconds. */
+  scrapeTargets?: string[];
+  /** Default 1 s, so that a test's steps of a few seconds get several samples each. */
+  scrapeIntervalSeconds?: number;
+}
+
+/** The configuration: no scrape targets (backfilled history only), or one job scraping the given targets. */
+function scrapeConfig(options: StartOptions): string {
+  if (options.scrapeTargets === undefined || options.scrapeTargets.length === 0)
+    return 'global:\n  scrape_interval: 15s\nscrape_configs: []\n';
+  const interval = `${options.scrapeIntervalSeconds ?? 1}s`;
+  return stringifyYaml({
+    global: { scrape_interval: interval, scrape_timeout: interval },
+    scrape_configs: [{ job_name: 'live', static_configs: [{ targets: options.scrapeTargets }] }],
+  });
 }
 
 export async function startPrometheus(options: StartOptions = {}): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), 'rescape-prometheus-'));
   const tsdb = join(dir, 'data');
   const config = join(dir, 'prometheus.yml');
-  // No scrape targets: the only data is the backfilled history.
-  writeFileSync(config, 'global:\n  scrape_interval: 15s\nscrape_configs: []\n');
+  writeFileSync(config, scrapeConfig(options));
   try {
     if (options.openMetrics !== undefined) {
       const input = join(dir, 'history.om');
