@@ -105,6 +105,8 @@ export async function watchUntil(
         resolve(result);
       };
       const onAbort = (): void => finish({ kind: 'aborted' });
+      // Aborted while the list was in flight: the abort event has fired already and will not again.
+      if (options.signal.aborted) return onAbort();
       options.signal.addEventListener('abort', onAbort);
       const onEvent = (type: WatchEventType, object: KubernetesObject): void => {
         if (finished) return;

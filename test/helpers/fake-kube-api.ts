@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { FakeControllers } from './fake-kube-controllers.js';
+import { FakePodLogStreams } from './fake-kube-pods.js';
 import {
   discoveryDocument,
   failureStatus,
@@ -60,6 +61,8 @@ export const FAKE_TOKEN = 'fake-kube-token-5f0c9e1d7a2b4c83';
 export class FakeKubeApi {
   readonly store = new FakeStore();
   readonly controllers = new FakeControllers(this.store);
+  /** Logs followed with follow=true (fake-kube-pods.ts). */
+  readonly podLogStreams = new FakePodLogStreams(this.controllers.podLogs);
   readonly requests: RecordedRequest[] = [];
   /** Watch streams opened so far (each reconnect counts). */
   watchConnections = 0;
@@ -413,6 +416,8 @@ export class FakeKubeApi {
   private podLog(res: ServerResponse, route: Route, query: URLSearchParams): void {
     const pod = this.store.get(route.resource, route.namespace, route.name!);
     if (pod === undefined) return notFound(res, route);
+    if (query.get('follow') === 'true')
+      return this.podLogStreams.follow(`${route.namespace}/${route.name}`, res);
     const text = this.controllers.podLogs.get(`${route.namespace}/${route.name}`) ?? '';
     const tail = query.get('tailLines');
     const lines = text.split('\n');
