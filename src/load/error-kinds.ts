@@ -1,5 +1,6 @@
 // How a request failed, by kind: the HTTP status class for answers ≥ 400, or what went wrong on the connection.
-// Node (node:http) and axios report connection failures with the same error codes, so one mapping serves both.
+// Node (node:http) and axios report connection failures with the same error codes; undici passes the socket's
+// own errors through (ECONNREFUSED, ECONNRESET) and adds codes of its own (UND_ERR_*), mapped here alongside.
 
 export const ERROR_KINDS = [
   'http-4xx',
@@ -48,9 +49,13 @@ export function connectionErrorKind(error: unknown): ErrorKind {
     case 'ECONNRESET':
     case 'EPIPE':
     case 'ERR_STREAM_PREMATURE_CLOSE':
+    case 'UND_ERR_SOCKET': // undici: "other side closed" before the answer was complete
       return 'connection-reset';
     case 'ETIMEDOUT':
     case 'ECONNABORTED':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
       return 'timeout';
     default:
       return 'other';

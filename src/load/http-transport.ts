@@ -1,10 +1,10 @@
-// Sending one request of the mix and reporting how it ended, through a keep-alive agent whose socket pool is at
-// least as large as the most requests the load keeps in flight (so concurrency is never capped by the pool).
+// Sending one request of the mix and reporting how it ended, over keep-alive connections at least as many as the
+// most requests the load keeps in flight (so concurrency is never capped by the connection pool).
 //
-// Two transports implement it: node:http (the default) and axios (`--http-client axios`). Both use the same
-// agent settings, timeouts and error codes. node:http is the default because at 220 connections it needs about
-// half the CPU per request that axios does (bench/load-speed.ts measures both), and a load generator that runs
-// out of CPU measures itself rather than the target.
+// Three transports implement it: undici (the default, undici-transport.ts), node:http (here) and axios
+// (axios-transport.ts); transport-factory.ts picks one by `--http-client`. node:http and axios share the agent
+// settings below; all three share the deadline sweep and report failures with the error codes error-kinds.ts
+// maps.
 import http from 'node:http';
 import https from 'node:https';
 import { RequestTimeoutError } from './error-kinds.js';

@@ -1,6 +1,11 @@
 // Latency quantiles of one step from an HDR histogram (hdr-histogram-js): fixed memory whatever the number of
 // requests (about 95 KB: 1 µs to 1 h at 3 significant digits), reset and reused at every step.
-import { build, type Histogram } from 'hdr-histogram-js';
+import {
+  build,
+  decodeFromCompressedBase64,
+  encodeIntoCompressedBase64,
+  type Histogram,
+} from 'hdr-histogram-js';
 
 const MAX_MICROSECONDS = 3_600_000_000;
 
@@ -44,6 +49,16 @@ export class LatencyHistogram {
 
   add(other: LatencyHistogram): void {
     this.histogram.add(other.histogram);
+  }
+
+  /** HdrHistogram's compressed base64 encoding (what its interval logs hold), for the latency log. */
+  encode(): string {
+    return encodeIntoCompressedBase64(this.histogram);
+  }
+
+  /** Adds a histogram encoded by encode(); throws if the text is not one. */
+  addEncoded(encoded: string): void {
+    this.histogram.add(decodeFromCompressedBase64(encoded, 32, false));
   }
 
   reset(): void {

@@ -3,9 +3,9 @@ import { UsageError } from '../core/errors.js';
 import { HTTP_BENCHMARKS } from '../sim/http-routes.js';
 import type { BenchmarkName } from '../sim/topology-types.js';
 import { RateSchedule } from './rate-schedule.js';
+import { HTTP_CLIENTS, type HttpClient } from './transport-factory.js';
 
-export type HttpClient = 'node' | 'axios';
-export const HTTP_CLIENTS: readonly HttpClient[] = ['node', 'axios'];
+export { HTTP_CLIENTS, type HttpClient } from './transport-factory.js';
 
 export interface LoadOptions {
   /** Base URL of the benchmark's front end, or 'sim' for the built-in simulated one on 127.0.0.1. */
@@ -131,7 +131,7 @@ export function checkLoadOptions(options: LoadOptions): CheckedLoadOptions {
   if (!Number.isInteger(options.maxInFlight) || options.maxInFlight < 1) {
     fail('max-in-flight', `${options.maxInFlight} is not a whole number ≥ 1`, 'E.g. --max-in-flight 4096.');
   }
-  if (!HTTP_CLIENTS.includes(options.httpClient))
+  if (!(HTTP_CLIENTS as readonly string[]).includes(options.httpClient))
     fail('http-client', `unknown client "${options.httpClient}"`, `Use ${HTTP_CLIENTS.join(' or ')}.`);
   return { ...options, targetUrl, steps: durationSeconds / stepSeconds, rates };
 }

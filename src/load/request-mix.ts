@@ -22,6 +22,8 @@ interface CompiledRequest {
   generators: Generate[];
   path: Render;
   body: Render | undefined;
+  /** A request type without parameters is the same request every time: built once, sent as is. */
+  fixed: MixRequest | undefined;
 }
 
 export class RequestMix {
@@ -46,15 +48,17 @@ export class RequestMix {
 
   static compile(definition: MixDefinition): RequestMix {
     const total = definition.requests.reduce((sum, request) => sum + request.weight, 0);
-    const compiled = definition.requests.map((request): CompiledRequest => {
+    const compiled = definition.requests.map((request, type): CompiledRequest => {
       const { slots, generators } = compileParams(request.params, new Map(), definition.lists);
-      return {
-        method: request.method,
-        headers: Object.freeze(request.headers.flat()),
-        generators,
-        path: compileTemplate(request.path, slots),
-        body: request.body === undefined ? undefined : compileTemplate(request.body, slots),
-      };
+      const method = request.method;
+      const headers = Object.freeze(request.headers.flat());
+      const path = compileTemplate(request.path, slots);
+      const body = request.body === undefined ? undefined : compileTemplate(request.body, slots);
+      const fixed =
+        generators.length === 0
+          ? Object.freeze({ type, method, path: path([]), headers, body: body?.([]) })
+          : undefined;
+      return { method, headers, generators, path, body, fixed };
     });
     const types = definition.requests.map((request) => ({
       name: request.name,
@@ -73,6 +77,7 @@ export class RequestMix {
     let type = 0;
     while (u >= (this.cumulative[type] as number)) type += 1;
     const request = this.compiled[type] as CompiledRequest;
+    if (request.fixed !== undefined) return request.fixed;
     const values: ParamValue[] = new Array<ParamValue>(request.generators.length);
     drawParams(request.generators, values, 0, random);
     return {

@@ -1,16 +1,17 @@
 // `rescape load`: drives a benchmark's front end with the closed-loop concurrency schedule or an open-loop rate
 // schedule, writing one row per step to load.csv and load-detail.csv, and returns the run's record.
+import fs from 'node:fs';
 import { join } from 'node:path';
 import ms from 'ms';
+import { UsageError } from '../core/errors.js';
 import { ignoreProgress, type ProgressListener } from '../core/progress.js';
 import type { ConcurrencyDraw } from '../profiler/concurrency-schedule.js';
 import { EndpointServer } from '../sim/http-endpoints.js';
-import { createAxiosTransport } from './axios-transport.js';
 import { loadMix } from './builtin-mixes.js';
-import { emptyErrorCounts, type ErrorCounts } from './error-kinds.js';
-import { createNodeHttpTransport, type HttpTransport } from './http-transport.js';
-import type { LatencySummary } from './latency-histogram.js';
-import { LoadFiles } from './load-files.js';
+import type { ErrorCounts } from './error-kinds.js';
+import type { HttpTransport } from './http-transport.js';
+import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
+import { LOAD_FILES, LoadFiles } from './load-files.js';
 import {
   checkLoadOptions,
   type CheckedLoadOptions,
@@ -18,8 +19,12 @@ import {
   type LoadOptions,
 } from './load-options.js';
 import { ClosedLoopPlan, type LoadSchedule } from './load-schedule.js';
+import { findLoadResumePoint } from './load-resume.js';
 import { LoadSession, type LoadStep } from './load-session.js';
+import { readLoadSettings } from './load-settings.js';
+import { addStep, emptyTotals, type LoadTotals } from './load-totals.js';
 import { RequestMix } from './request-mix.js';
+import { createTransport } from './transport-factory.js';
 
 export interface LoadDeps {
   signal?: AbortSignal;
@@ -40,7 +45,7 @@ export interface LoadResult {
   rateSchedule: string | null;
   seed: number;
   stepSeconds: number;
-  /** Steps planned and steps written (the last may be partial when interrupted). */
+  /** Steps planned and steps written, over every part of a resumed run (the last may be partial when interrupted). */
   samples: number;
   steps: number;
   status: 'complete' | 'interrupted';
@@ -54,18 +59,11 @@ export interface LoadResult {
   /** Closed loop: every concurrency drawn during the run, with the time it took effect. */
   draws: ConcurrencyDraw[];
   httpClient: HttpClient;
+  /** Wall-clock seconds of this invocation (a resumed run's own part). */
   wallSeconds: number;
-  files: { load: string; detail: string; result: string };
-}
-
-interface Totals {
-  requests: number;
-  errors: number;
-  errorsByKind: ErrorCounts;
-  statusCounts: Record<string, number>;
-  aborted: number;
-  seconds: number;
-  steps: number;
+  /** The step this invocation continued the run at (`--resume`); null for a run started afresh. */
+  resumedFromStep: number | null;
+  files: { settings: string; load: string; detail: string; latency: string; result: string };
 }
 
 export async function runLoad(options: LoadOptions, deps: LoadDeps = {}): Promise<LoadResult> {
@@ -75,30 +73,70 @@ export async function runLoad(options: LoadOptions, deps: LoadDeps = {}): Promis
   const outDir =
     checked.out ??
     join('runs', `load-${checked.benchmark}-${compactTimestamp(new Date(startedAt))}-s${checked.seed}`);
-  const files = LoadFiles.create(outDir);
-  const server =
-    checked.targetUrl === 'sim'
-      ? await EndpointServer.start({ benchmark: checked.benchmark, seed: checked.seed })
-      : undefined;
-  const target = server === undefined ? (checked.targetUrl as URL) : new URL(server.url);
-  const transport = createTransport(checked, target);
-  const totals: Totals = {
-    requests: 0,
-    errors: 0,
-    errorsByKind: emptyErrorCounts(),
-    statusCounts: {},
-    aborted: 0,
-    seconds: 0,
-    steps: 0,
-  };
-  const begun = performance.now();
+  const files = LoadFiles.create(outDir, { ...options, out: outDir }, startedAt);
+  const start = { fromStep: null, totals: emptyTotals(), latencies: new LatencyHistogram() };
+  return drive({ ...checked, out: outDir }, mix, files, start, deps);
+}
+
+/**
+ * Continues the interrupted run in `outDir` from its last complete step, with the settings it recorded: the same
+ * seed, so the concurrency draws, arrivals and request contents go on as the uninterrupted run's would have.
+ */
+export async function resumeLoad(outDir: string, deps: LoadDeps = {}): Promise<LoadResult> {
+  if (!fs.existsSync(outDir))
+    throw new UsageError(`--resume: ${outDir} does not exist`, {
+      suggestion: 'Give the --out directory of the interrupted `rescape load` run.',
+    });
+  const checked = readLoadSettings(join(outDir, LOAD_FILES.settings), outDir);
+  const mix = RequestMix.compile(loadMix(checked.benchmark, checked.mixFile));
+  const point = findLoadResumePoint({
+    load: join(outDir, LOAD_FILES.load),
+    detail: join(outDir, LOAD_FILES.detail),
+    latency: join(outDir, LOAD_FILES.latency),
+  });
+  if (point.completedSteps >= checked.steps)
+    throw new UsageError(`--resume: ${outDir} is complete (all ${checked.steps} steps were measured)`, {
+      suggestion: 'Nothing to resume; start a new run with another --out.',
+    });
+  const files = LoadFiles.reopen(outDir, point.lengths);
+  const start = { fromStep: point.completedSteps, totals: point.totals, latencies: point.latencies };
+  return drive({ ...checked, out: outDir }, mix, files, start, deps);
+}
+
+interface StartingPoint {
+  /** The step a resumed run continues at; null for a new run. */
+  fromStep: number | null;
+  /** What the steps before it measured. */
+  totals: LoadTotals;
+  latencies: LatencyHistogram;
+}
+
+async function drive(
+  checked: CheckedLoadOptions & { out: string },
+  mix: RequestMix,
+  files: LoadFiles,
+  start: StartingPoint,
+  deps: LoadDeps,
+): Promise<LoadResult> {
+  const fromStep = start.fromStep ?? 0;
+  const totals = start.totals;
+  let server: EndpointServer | undefined;
+  let transport: HttpTransport | undefined;
   let session: LoadSession | undefined;
   try {
+    server =
+      checked.targetUrl === 'sim'
+        ? await EndpointServer.start({ benchmark: checked.benchmark, seed: checked.seed })
+        : undefined;
+    const target = server === undefined ? (checked.targetUrl as URL) : new URL(server.url);
+    transport = transportFor(checked, target);
+    const begun = performance.now();
     session = LoadSession.start(
       {
         schedule: schedule(checked),
         stepSeconds: checked.stepSeconds,
         steps: checked.steps,
+        fromStep,
         seed: checked.seed,
         mix,
         transport,
@@ -106,7 +144,7 @@ export async function runLoad(options: LoadOptions, deps: LoadDeps = {}): Promis
       },
       deps.signal === undefined ? {} : { signal: deps.signal },
     );
-    const progress = new LoadProgress(deps.onProgress ?? ignoreProgress, checked, begun);
+    const progress = new LoadProgress(deps.onProgress ?? ignoreProgress, checked, begun, fromStep);
     const ticker = setInterval(() => progress.tick(totals.steps, session?.inFlight ?? 0), 2000);
     try {
       for await (const step of session) {
@@ -117,28 +155,37 @@ export async function runLoad(options: LoadOptions, deps: LoadDeps = {}): Promis
     } finally {
       clearInterval(ticker);
     }
+    start.latencies.add(session.total);
     const result = buildResult(checked, mix, session, totals, {
-      outDir,
+      outDir: checked.out,
       target: server === undefined ? target.href : `${target.href} (simulated ${checked.benchmark})`,
-      files: { load: files.path('load'), detail: files.path('detail'), result: files.path('result') },
+      files: {
+        settings: files.path('settings'),
+        load: files.path('load'),
+        detail: files.path('detail'),
+        latency: files.path('latency'),
+        result: files.path('result'),
+      },
       wallSeconds: (performance.now() - begun) / 1000,
+      latency: start.latencies.summary(),
+      resumedFromStep: start.fromStep,
     });
     files.writeResult(result);
     return result;
   } finally {
     if (session !== undefined && session.status === 'running') await session.stop();
-    transport.close();
+    transport?.close();
     files.close();
     await server?.stop();
   }
 }
 
-function createTransport(checked: CheckedLoadOptions, target: URL): HttpTransport {
+function transportFor(checked: CheckedLoadOptions, target: URL): HttpTransport {
   const maxSockets = checked.mode.kind === 'closed' ? checked.mode.max : checked.maxInFlight;
-  const settings = { maxSockets, timeoutMs: checked.timeoutSeconds * 1000 };
-  return checked.httpClient === 'axios'
-    ? createAxiosTransport(target, settings)
-    : createNodeHttpTransport(target, settings);
+  return createTransport(checked.httpClient, target, {
+    maxSockets,
+    timeoutMs: checked.timeoutSeconds * 1000,
+  });
 }
 
 function schedule(checked: CheckedLoadOptions): LoadSchedule {
@@ -148,25 +195,12 @@ function schedule(checked: CheckedLoadOptions): LoadSchedule {
   return { mode: 'closed', concurrency: { min, max, redrawSeconds } };
 }
 
-function addStep(totals: Totals, step: LoadStep): void {
-  const { measure } = step;
-  totals.steps += 1;
-  totals.requests += measure.requests;
-  totals.errors += measure.errors;
-  totals.aborted += measure.aborted;
-  totals.seconds += measure.seconds;
-  for (const [kind, count] of Object.entries(measure.errorsByKind))
-    totals.errorsByKind[kind as keyof ErrorCounts] += count;
-  for (const [status, count] of Object.entries(measure.statusCounts))
-    totals.statusCounts[status] = (totals.statusCounts[status] ?? 0) + count;
-}
-
 function buildResult(
   checked: CheckedLoadOptions,
   mix: RequestMix,
   session: LoadSession,
-  totals: Totals,
-  where: Pick<LoadResult, 'outDir' | 'target' | 'files' | 'wallSeconds'>,
+  totals: LoadTotals,
+  where: Pick<LoadResult, 'outDir' | 'target' | 'files' | 'wallSeconds' | 'latency' | 'resumedFromStep'>,
 ): LoadResult {
   const mode = checked.mode;
   const draws =
@@ -200,10 +234,11 @@ function buildResult(
     statusCounts: totals.statusCounts,
     aborted: totals.aborted,
     requestsPerSecond: totals.seconds > 0 ? totals.requests / totals.seconds : 0,
-    latency: session.total.summary(),
+    latency: where.latency,
     draws,
     httpClient: checked.httpClient,
     wallSeconds: where.wallSeconds,
+    resumedFromStep: where.resumedFromStep,
     files: where.files,
   };
 }
@@ -216,11 +251,14 @@ class LoadProgress {
     private readonly listener: ProgressListener,
     private readonly checked: CheckedLoadOptions,
     private readonly begun: number,
+    /** Steps already measured before this invocation (a resumed run). */
+    private readonly fromStep: number,
   ) {}
 
   private timing(): string {
     const elapsed = performance.now() - this.begun;
-    const remaining = Math.max(0, this.checked.durationSeconds * 1000 - elapsed);
+    const left = this.checked.durationSeconds - this.fromStep * this.checked.stepSeconds;
+    const remaining = Math.max(0, left * 1000 - elapsed);
     return `elapsed ${ms(Math.round(elapsed))}, remaining ${ms(Math.round(remaining))}`;
   }
 

@@ -16,6 +16,8 @@ export interface StepMeasure {
   /** Count of each HTTP status answered, by code. */
   statusCounts: Record<string, number>;
   latency: LatencySummary | null;
+  /** The step's latencies as an HDR histogram (LatencyHistogram.encode()), for the latency log. */
+  latencyHistogram: string;
   /** Time-averaged and highest number of requests in flight. */
   inFlightMean: number;
   inFlightMax: number;
@@ -111,6 +113,7 @@ export class StepMeter {
         [...this.statusCounts].sort(([a], [b]) => a - b).map(([status, count]) => [String(status), count]),
       ),
       latency: this.histogram.summary(),
+      latencyHistogram: this.histogram.encode(),
       inFlightMean: seconds > 0 ? this.inFlightArea / (endMs - this.startMs) : this.inFlight,
       inFlightMax: this.inFlightMax,
       aborted: this.aborted,

@@ -11,11 +11,30 @@ import { LOAD_COLUMNS } from '../../src/dataset/run-format.js';
 import { EndpointServer } from '../../src/sim/http-endpoints.js';
 import { settled } from '../load/load-helpers.js';
 
+interface LoadRecord {
+  status: string;
+  steps: number;
+  samples: number;
+  requests: number;
+  resumedFromStep: number | null;
+  draws: { atSeconds: number; concurrency: number }[];
+  statusCounts: Record<string, number>;
+}
+
 function rows(file: string): string[][] {
   return readFileSync(file, 'utf8')
     .trimEnd()
     .split('\n')
     .map((line) => line.split(','));
+}
+
+/** Sends SIGINT to a `rescape load` child 0.4 s into its third step (once two rows are in load.csv). */
+async function interruptInThirdStep(child: ReturnType<typeof rescape>, loadCsv: string) {
+  const deadline = performance.now() + 15_000;
+  while (performance.now() < deadline && !(existsSync(loadCsv) && rows(loadCsv).length >= 3)) await delay(50);
+  await delay(400);
+  child.kill('SIGINT');
+  return child;
 }
 
 test('rescape load --json: closed loop at a front end, one row per step, the record matches its schema', async () => {
@@ -111,11 +130,7 @@ test('SIGINT stops the load and writes the partial step; exit 130', async () => 
   const args = `load --target ${server.url} --benchmark media-microservices --duration 60s --step 1s --concurrency 4`;
   const child = rescape([...args.split(' '), '--out', out, '--json']);
   const loadCsv = join(out, 'load.csv');
-  const deadline = performance.now() + 15_000;
-  while (performance.now() < deadline && !(existsSync(loadCsv) && rows(loadCsv).length >= 3)) await delay(50);
-  await delay(400);
-  child.kill('SIGINT');
-  const result = await child;
+  const result = await interruptInThirdStep(child, loadCsv);
   assert.equal(result.exitCode, 130, result.stderr);
   const record = JSON.parse(result.stdout) as { status: string; steps: number; samples: number };
   assertMatchesSchema('load-result', record);
@@ -133,6 +148,64 @@ test('SIGINT stops the load and writes the partial step; exit 130', async () => 
   assert.ok(Number(detail.at(-1)?.[2]) < 1, 'the partial step is shorter than a step');
   assert.match(result.stderr, /SIGINT received/);
   await settled(() => server.stats().inFlight === 0, 'the server saw every cut-off request close');
+});
+
+test('load --resume continues a SIGINT-ed run: every step exactly once, the draws of an uninterrupted run', async () => {
+  using tmp = tempDir('load-resume');
+  await using server = await EndpointServer.start({ benchmark: 'social-network', latencyScale: 0.5 });
+  const settings = `load --target ${server.url} --duration 5s --step 1s --concurrency 2-30 --redraw 1s --seed 11`;
+  const whole = join(tmp.path, 'whole');
+  const cut = join(tmp.path, 'cut');
+  // The uninterrupted run goes alongside the one that is interrupted, so the test waits for one run, not two.
+  const uninterrupted = rescape([...settings.split(' '), '--out', whole, '--json']);
+  const interrupted = rescape([...settings.split(' '), '--out', cut, '--json']);
+  const first = await interruptInThirdStep(interrupted, join(cut, 'load.csv'));
+  assert.equal(first.exitCode, 130, first.stderr);
+  const cutAt = (JSON.parse(first.stdout) as { steps: number }).steps;
+  assert.ok(cutAt >= 3 && cutAt < 5, `interrupted in step ${cutAt - 1}`);
+  assert.equal(rows(join(cut, 'load-detail.csv')).at(-1)?.[1], '1', 'the last step written was partial');
+
+  const again = await rescape(['load', '--resume', cut, '--json']);
+  assert.equal(again.exitCode, 0, again.stderr);
+  const resumed = JSON.parse(again.stdout) as Record<string, unknown> & LoadRecord;
+  assertMatchesSchema('load-result', resumed);
+  const reference = await uninterrupted;
+  assert.equal(reference.exitCode, 0, reference.stderr);
+  const whole_ = JSON.parse(reference.stdout) as LoadRecord;
+  assert.equal(resumed.resumedFromStep, cutAt - 1, 'the partial step is measured again');
+  assert.deepEqual([resumed.status, resumed.steps, resumed.samples], ['complete', 5, 5]);
+  assert.deepEqual(resumed.draws, whole_.draws, 'the same concurrency draws as the uninterrupted run');
+  const steps = (dir: string, file: string): string[] =>
+    rows(join(dir, file))
+      .slice(1)
+      .map((row) => row[0] as string);
+  for (const file of ['load.csv', 'load-detail.csv'])
+    assert.deepEqual(steps(cut, file), ['0', '1', '2', '3', '4'], `${file}: every step exactly once`);
+  assert.deepEqual(
+    rows(join(cut, 'load.csv')).map((row) => row[1]),
+    rows(join(whole, 'load.csv')).map((row) => row[1]),
+    "load.csv holds the uninterrupted run's concurrency in every step",
+  );
+  assert.ok(
+    rows(join(cut, 'load-detail.csv'))
+      .slice(1)
+      .every((row) => row[1] === '0'),
+    'no partial step is left',
+  );
+  const latencyLines = readFileSync(join(cut, 'load-latency.hlog'), 'utf8').split('\n');
+  assert.equal(latencyLines.filter((line) => /^\d/.test(line)).length, 5, 'one histogram per step');
+  const counted = rows(join(cut, 'load.csv'))
+    .slice(1)
+    .reduce((sum, row) => sum + Number(row[2]), 0);
+  assert.equal(resumed.requests, counted, 'the record totals every step, before and after the resume');
+  assert.deepEqual(resumed.statusCounts, { '200': counted });
+
+  const twice = await rescape(['load', '--resume', cut, '--json']);
+  assert.equal(twice.exitCode, 2, 'a complete run has nothing to resume');
+  assert.match(twice.stdout, /is complete \(all 5 steps were measured\)/);
+  const mixed = await rescape(['load', '--resume', cut, '--seed', '4']);
+  assert.equal(mixed.exitCode, 2);
+  assert.match(mixed.stderr, /--seed=4 cannot also be provided when using --resume/);
 });
 
 test('bad flags are usage errors (exit 2) naming the flag, with a suggestion; nothing is written', async () => {

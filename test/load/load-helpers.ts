@@ -1,10 +1,24 @@
 // A load session against a simulated front end on 127.0.0.1, for the load generator's tests.
 import { RequestMix } from '../../src/load/request-mix.js';
 import { loadMix } from '../../src/load/builtin-mixes.js';
-import { createNodeHttpTransport, type HttpTransport } from '../../src/load/http-transport.js';
-import { createAxiosTransport } from '../../src/load/axios-transport.js';
+import type { HttpTransport } from '../../src/load/http-transport.js';
+import { createTransport, DEFAULT_HTTP_CLIENT, type HttpClient } from '../../src/load/transport-factory.js';
 import { LoadSession, type LoadSessionOptions, type LoadStep } from '../../src/load/load-session.js';
+import type { LoadOptions } from '../../src/load/load-options.js';
 import type { EndpointServer } from '../../src/sim/http-endpoints.js';
+
+/** Valid `rescape load` options (a minute of the paper's closed loop), for tests to vary. */
+export const EXAMPLE_LOAD_OPTIONS: LoadOptions = {
+  target: 'http://127.0.0.1:8080',
+  benchmark: 'social-network',
+  durationSeconds: 60,
+  stepSeconds: 30,
+  mode: { kind: 'closed', min: 80, max: 220, redrawSeconds: 60 },
+  seed: 1,
+  timeoutSeconds: 10,
+  maxInFlight: 4096,
+  httpClient: 'node',
+};
 
 export type Benchmark = 'social-network' | 'hotel-reservation' | 'media-microservices';
 
@@ -23,7 +37,8 @@ export function startLoad(
   options: Omit<LoadSessionOptions, 'mix' | 'transport'> & {
     benchmark?: Benchmark;
     timeoutMs?: number;
-    client?: 'node' | 'axios';
+    /** Default: the command's default client. */
+    client?: HttpClient;
     onStep?: (step: LoadStep, session: LoadSession) => void;
   },
   signal?: AbortSignal,
@@ -31,14 +46,12 @@ export function startLoad(
   const {
     benchmark = 'social-network',
     timeoutMs = 10_000,
-    client = 'node',
+    client = DEFAULT_HTTP_CLIENT,
     onStep,
     ...sessionOptions
   } = options;
   const settings = { maxSockets: 4096, timeoutMs };
-  const url = new URL(server.url);
-  const transport =
-    client === 'axios' ? createAxiosTransport(url, settings) : createNodeHttpTransport(url, settings);
+  const transport = createTransport(client, new URL(server.url), settings);
   const session = LoadSession.start(
     { ...sessionOptions, mix: RequestMix.compile(loadMix(benchmark)), transport },
     signal === undefined ? {} : { signal },

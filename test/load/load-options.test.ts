@@ -1,19 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../../src/core/errors.js';
-import { checkLoadOptions, parseConcurrency, type LoadOptions } from '../../src/load/load-options.js';
+import { checkLoadOptions, parseConcurrency } from '../../src/load/load-options.js';
+import { EXAMPLE_LOAD_OPTIONS } from './load-helpers.js';
 
-const base: LoadOptions = {
-  target: 'http://127.0.0.1:8080',
-  benchmark: 'social-network',
-  durationSeconds: 60,
-  stepSeconds: 30,
-  mode: { kind: 'closed', min: 80, max: 220, redrawSeconds: 60 },
-  seed: 1,
-  timeoutSeconds: 10,
-  maxInFlight: 4096,
-  httpClient: 'node',
-};
+const base = EXAMPLE_LOAD_OPTIONS;
 
 test('valid options: steps from duration and step, the target parsed, a rate schedule read', () => {
   const checked = checkLoadOptions(base);

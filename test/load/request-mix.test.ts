@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Random } from '../../src/core/random.js';
 import { builtinMixFile, loadMix } from '../../src/load/builtin-mixes.js';
 import { formEncode } from '../../src/load/mix-params.js';
+import { parseMix } from '../../src/load/mix-file.js';
 import { RequestMix, type MixRequest } from '../../src/load/request-mix.js';
 
 function draws(
@@ -176,4 +177,35 @@ test("formEncode is wrk2's urlEncode: letters, digits, '.', '-' kept, space → 
 test('the same seed draws the same requests', () => {
   assert.deepEqual(draws('social-network', 200, 5).requests, draws('social-network', 200, 5).requests);
   assert.notDeepEqual(draws('social-network', 200, 5).requests, draws('social-network', 200, 6).requests);
+});
+
+test('a request type without parameters is built once and sent as is; the draws around it are unchanged', () => {
+  const mix = RequestMix.compile(
+    parseMix(
+      [
+        'format: rescape.load-mix/v1',
+        'name: fixed',
+        'requests:',
+        '  - { name: ping, weight: 1, method: POST, path: /ping, body: "{}" }',
+        '  - { name: read, weight: 1, method: GET, path: "/read?id={{id}}", params: { id: { int: [1, 9] } } }',
+      ].join('\n'),
+      'fixed.yaml',
+    ),
+  );
+  const random = Random.fromSeed(4);
+  const drawn = Array.from({ length: 40 }, () => mix.draw(random));
+  const pings = drawn.filter((request) => request.type === 0);
+  assert.ok(pings.length > 5 && pings.length < 35, `${pings.length} pings`);
+  assert.ok(
+    pings.every((request) => request === pings[0]),
+    'one prebuilt request',
+  );
+  assert.deepEqual({ ...pings[0] }, { type: 0, method: 'POST', path: '/ping', headers: [], body: '{}' });
+  // The same stream, drawn by hand: the type's uniform, then (for `read` only) the id.
+  const check = Random.fromSeed(4);
+  for (const request of drawn) {
+    const type = check.uniform() < 0.5 ? 0 : 1;
+    assert.equal(request.type, type);
+    if (type === 1) assert.equal(request.path, `/read?id=${check.int(1, 9)}`);
+  }
 });
