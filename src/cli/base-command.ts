@@ -53,6 +53,21 @@ export abstract class RescapeCommand extends Command {
       const suggestions = error.suggestion === undefined ? [] : [error.suggestion];
       throw new Errors.CLIError(error.message, { exit: error.exitCode, suggestions });
     }
+    if (this.jsonEnabled()) {
+      // oclif's own errors (a missing or conflicting flag) under --json: the same short record as ours, with
+      // oclif's exit code, rather than oclif's default dump of its whole parse context with exit 0.
+      const exitCode = (error as { oclif?: { exit?: number } }).oclif?.exit ?? error.exitCode ?? 1;
+      process.exitCode = exitCode;
+      this.logJson({
+        error: {
+          kind: exitCode === 2 ? 'usage' : 'internal',
+          name: error.name,
+          message: error.message,
+          exitCode,
+        },
+      });
+      return;
+    }
     return super.catch(error);
   }
 

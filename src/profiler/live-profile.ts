@@ -21,7 +21,7 @@ import {
 import { RunWriter } from '../dataset/run-writer.js';
 import { numberServices } from '../dataset/run-services.js';
 import { loadMix } from '../load/builtin-mixes.js';
-import { createNodeHttpTransport } from '../load/http-transport.js';
+import { createTransport, DEFAULT_HTTP_CLIENT } from '../load/transport-factory.js';
 import { LoadSession } from '../load/load-session.js';
 import { RequestMix } from '../load/request-mix.js';
 import { getTopology } from '../sim/topologies/index.js';
@@ -321,7 +321,8 @@ async function driveLoad(
   const manifest = run.writer.manifest;
   const now = deps.now ?? Date.now;
   const clock = deps.clock ?? (() => performance.now());
-  const transport = createNodeHttpTransport(run.target, {
+  // The load generator's default client (undici): the least CPU per request, so the load is the target's limit.
+  const transport = createTransport(DEFAULT_HTTP_CLIENT, run.target, {
     maxSockets: manifest.load.max,
     timeoutMs: run.settings.requestTimeoutSeconds * 1000,
   });
