@@ -12,6 +12,7 @@ import { FAKE_TOKEN, FakeKubeApi } from '../helpers/fake-kube-api.js';
 import { cliAgainstFake } from '../helpers/fake-kube-fixtures.js';
 import { FakeKubelet } from '../helpers/fake-kube-pods.js';
 import { findKind } from '../helpers/fake-kube-resources.js';
+import { profiledRun } from '../report/cli-fixtures.js';
 import { rescape, tempDir } from '../cli.js';
 import { assertMatchesSchema } from '../json-schema.js';
 
@@ -24,18 +25,7 @@ let fake: FakeKubeApi;
 let kubeconfig: string;
 
 before(async () => {
-  const profiled = await rescape([
-    'profile',
-    '--benchmark',
-    'ecommerce',
-    '--duration',
-    '2h',
-    '--seed',
-    '5',
-    '--out',
-    run,
-  ]);
-  assert.equal(profiled.exitCode, 0, profiled.stderr);
+  await profiledRun(run, '2h', 5);
   fake = await FakeKubeApi.start();
   kubeconfig = fake.writeKubeconfig();
   const client = await KubeClient.connect({ kubeconfig });

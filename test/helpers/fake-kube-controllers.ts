@@ -280,19 +280,7 @@ export class FakeControllers {
       kind: 'Pod',
       metadata: { name: podName, labels },
       spec: { containers: [{ name: container.name, image: container.image }], restartPolicy: 'Never' },
-      status: {
-        phase,
-        containerStatuses: [
-          {
-            name: container.name,
-            image: container.image,
-            imageID: '',
-            ready: phase === 'Running',
-            restartCount: 0,
-            state,
-          },
-        ],
-      },
+      status: { phase, containerStatuses: [containerStatus(container, phase, state)] },
     });
     const failed = 'failAfterMs' in plan;
     const same = this.sameObject(resource, namespace, job);
@@ -369,6 +357,18 @@ export class FakeControllers {
     const { name, uid } = metadataOf(object);
     return () => metadataOf(this.store.get(resource, namespace, String(name)) ?? {}).uid === uid;
   }
+}
+
+/** A pod's status entry for its one container in `state` (waiting, running or terminated). */
+export function containerStatus(container: Json, phase: string, state: Json): Json {
+  return {
+    name: container.name,
+    image: container.image,
+    imageID: '',
+    ready: phase === 'Running',
+    restartCount: 0,
+    state,
+  };
 }
 
 function jobCondition(type: string, reason: string, message: string, at: string): Json {

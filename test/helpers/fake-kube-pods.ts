@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../cli.js';
 import type { FakeKubeApi } from './fake-kube-api.js';
+import { containerStatus } from './fake-kube-controllers.js';
 import { findKind } from './fake-kube-resources.js';
 import { metadataOf, type Json } from './fake-kube-store.js';
 
@@ -284,16 +285,7 @@ function podStatus(phase: string, container: Json, state: Json): Json {
   return {
     phase,
     conditions: [{ type: 'PodScheduled', status: 'True' }],
-    containerStatuses: [
-      {
-        name: container.name,
-        image: container.image,
-        imageID: '',
-        ready: phase === 'Running',
-        restartCount: 0,
-        state,
-      },
-    ],
+    containerStatuses: [containerStatus(container, phase, state)],
   };
 }
 
