@@ -30,7 +30,7 @@ export interface ReportOptions {
   out: string;
   /** Services whose forecasts are drawn against the truth; default the busiest few. */
   services?: string[];
-  /** Most worker threads scoring the models; default one per core; 1 scores them in the main thread. */
+  /** Threads scoring the models, this one included; default one per core from 3 cores up; 1: this thread only. */
   threads?: number;
 }
 
@@ -95,7 +95,7 @@ export async function buildReport(options: ReportOptions, deps: ReportDeps = {})
   progress({ phase: 'report', done: 0, total, message: `reading ${options.runDir}` });
   let run: RunData | undefined;
   const readOnce = () => (run ??= readRun(options.runDir));
-  // The models are scored in worker threads while this thread reads and digests the run.
+  // Worker threads start scoring the models while this thread reads and digests the run, then it joins them.
   const stopScoring = new AbortController();
   const stopWithUser = () => stopScoring.abort();
   deps.signal?.addEventListener('abort', stopWithUser, { once: true });

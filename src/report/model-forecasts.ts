@@ -26,7 +26,7 @@ export interface ForecastRequest {
   run: () => RunData;
   onScored: (index: number) => void;
   signal?: AbortSignal;
-  /** Most worker threads (default one per core). */
+  /** Threads scoring, the main thread included (default one per core from 3 cores up). */
   threads?: number;
 }
 

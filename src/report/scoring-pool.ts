@@ -1,7 +1,7 @@
 // Scoring the report's models in parallel: each model's forward passes over the test windows take about a
-// second on the single-threaded wasm backend, and they are independent, so worker threads (one per core, at
-// most one per model) score them side by side while the main thread reads and digests the run. Jobs go
-// heaviest first so that the last one to finish is a light one.
+// second on the single-threaded wasm backend, and they are independent. With T threads (default one per core,
+// at most one per model), T − 1 worker threads start at once and score while the main thread reads and digests
+// the run; then the main thread takes jobs too. Jobs go heaviest first so that the last to finish is a light one.
 //
 // A model a worker could not score is scored again in the main thread: that gives the user the typed error
 // (with its exit code and suggestion) the main thread would have thrown, and covers a backend that cannot
@@ -18,7 +18,7 @@ export interface ScoringRequest {
   runDir: string;
   modelDirs: readonly string[];
   cards: readonly ModelCard[];
-  /** Most worker threads; default one per core. 1 scores in the main thread. */
+  /** Threads scoring, the main thread included; default one per core from 3 cores up. 1: the main thread only. */
   threads?: number;
   signal?: AbortSignal;
   onScored?: (index: number) => void;
@@ -32,7 +32,7 @@ export async function scoreModels(
   request: ScoringRequest,
   run: () => RunData,
 ): Promise<(EvaluationWithForecasts | undefined)[]> {
-  const threads = Math.min(request.threads ?? availableParallelism(), request.modelDirs.length);
+  const threads = Math.min(request.threads ?? defaultThreads(), request.modelDirs.length);
   const scored: (EvaluationWithForecasts | undefined)[] = [];
   const inMain = async (index: number) => {
     // Loaded only when needed: the main thread need not start TensorFlow.js while workers score.
@@ -44,41 +44,43 @@ export async function scoreModels(
     });
     request.onScored?.(index);
   };
-  const order = request.cards
+  const queue = request.cards
     .map((card, index) => ({ index, cost: scoringCost(card) }))
     .sort((a, b) => b.cost - a.cost)
     .map(({ index }) => index);
-  if (threads <= 1) {
-    for (const index of order) {
-      if (request.signal?.aborted) break;
+  // The main thread takes jobs too, once it has digested the run: it needs no start-up of its own.
+  const mainThreadJobs = async () => {
+    for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+      if (request.signal?.aborted) return;
       await inMain(index);
     }
+  };
+  if (threads <= 1) {
+    await mainThreadJobs();
     return scored;
   }
   const failed: number[] = [];
   const init: ScoringWorkerInit = { runDir: request.runDir };
-  const workers = Array.from({ length: threads }, () =>
+  const workers = Array.from({ length: threads - 1 }, () =>
     startModuleWorker(new URL('./scoring-worker.js', import.meta.url), init),
   );
   const stop = () => void Promise.all(workers.map((worker) => worker.terminate()));
   request.signal?.addEventListener('abort', stop, { once: true });
   try {
-    const queue = [...order];
-    await Promise.all(
-      workers.map(async (worker) => {
-        for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
-          const reply = await ask(worker, { index, modelDir: request.modelDirs[index]! });
-          if (reply?.kind === 'scored') {
-            scored[index] = reply.scored;
-            request.onScored?.(index);
-            continue;
-          }
-          failed.push(index);
-          // A worker that died (or was stopped) takes no more jobs; the others, or the main thread, do.
-          if (reply === undefined) return;
+    const workerJobs = workers.map(async (worker) => {
+      for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+        const reply = await ask(worker, { index, modelDir: request.modelDirs[index]! });
+        if (reply?.kind === 'scored') {
+          scored[index] = reply.scored;
+          request.onScored?.(index);
+          continue;
         }
-      }),
-    );
+        failed.push(index);
+        // A worker that died (or was stopped) takes no more jobs; the others, or the main thread, do.
+        if (reply === undefined) return;
+      }
+    });
+    await Promise.all([...workerJobs, mainThreadJobs()]);
   } finally {
     request.signal?.removeEventListener('abort', stop);
     stop();
@@ -88,6 +90,16 @@ export async function scoreModels(
     await inMain(index);
   }
   return scored;
+}
+
+/**
+ * One per core from three cores up. A worker costs its own start-up (TensorFlow.js, the run read again, a cold
+ * JIT: ~1.3 s of CPU for 12 h × 28 services), so on two cores, where the main thread is one of the two, it saves
+ * no time: 2.95 s wall with a worker against 2.82 s without (bench/report-speed.ts, 3 models).
+ */
+function defaultThreads(): number {
+  const cores = availableParallelism();
+  return cores > 2 ? cores : 1;
 }
 
 /** One job's reply, or undefined when the worker died (or was terminated) first. */
