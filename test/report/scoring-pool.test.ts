@@ -56,7 +56,7 @@ const comparable = (model: ModelForecasts) => ({
   starts: Array.from(model.windows.starts),
 });
 
-test('two worker threads score every model exactly as the main thread does, in the order given', async () => {
+test('a worker thread and the main thread together score every model exactly as the main thread alone does', async () => {
   const inWorkers = await score([gru, gatGru], 2);
   const inMain = await score([gru, gatGru], 1);
   assert.deepEqual(
