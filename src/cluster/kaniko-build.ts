@@ -41,6 +41,14 @@ export interface BuildOutcome {
   watch: WatchStats;
 }
 
+/**
+ * How long to wait for builds whose Jobs have `deadlineSeconds`: a little longer, so an overdue build is
+ * reported as the Job controller failed it (DeadlineExceeded, with its log) rather than as rescape giving up.
+ */
+export function buildWaitSeconds(deadlineSeconds: number): number {
+  return deadlineSeconds + 60;
+}
+
 export async function runBuilds(client: KubeClient, run: BuildRun, deps: BuildDeps): Promise<BuildOutcome> {
   const jobs = run.builds.map((build) => kanikoJob(build, run.settings));
   const stats = newWatchStats();

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import type { V1Job } from '@kubernetes/client-node';
 import { parseDurationSeconds } from '../core/duration.js';
 import { buildFromFlags, readBuildFile } from '../cluster/build-spec.js';
-import { runBuilds, type BuiltImage } from '../cluster/kaniko-build.js';
+import { buildWaitSeconds, runBuilds, type BuiltImage } from '../cluster/kaniko-build.js';
 import { DEFAULT_KANIKO_IMAGE, kanikoJob, type KanikoSettings } from '../cluster/kaniko-job.js';
 import { openClusterSession } from '../cluster/cluster-session.js';
 import { checkNamespace } from '../cluster/manifests/render-options.js';
@@ -10,6 +10,7 @@ import { UsageError } from '../core/errors.js';
 import type { WatchStats } from '../cluster/watch-collection.js';
 import { RescapeCommand } from '../cli/base-command.js';
 import { clusterFlags, dryRunObjects, kubeconfigChoice } from '../cli/cluster-flags.js';
+import { kanikoFlags, kanikoSettingsOf } from '../cli/build-flags.js';
 
 export type BuildResult =
   | { dryRun: true; namespace: string; kanikoImage: string; objects: V1Job[] }
@@ -75,18 +76,7 @@ Build file:
       description: 'KEY=VALUE build argument (repeatable; not for secrets).',
     }),
     target: Flags.string({ description: 'Multi-stage build target.' }),
-    'registry-secret': Flags.string({
-      description: 'docker config.json Secret in the namespace holding the registry credential.',
-    }),
-    'kaniko-image': Flags.string({ default: DEFAULT_KANIKO_IMAGE, description: 'Kaniko executor image.' }),
-    cache: Flags.boolean({
-      default: true,
-      allowNo: true,
-      description: 'Registry layer cache (--no-cache: off).',
-    }),
-    'cache-repo': Flags.string({
-      description: 'Repository for cached layers (default: <destination repository>/cache).',
-    }),
+    ...kanikoFlags,
     timeout: Flags.string({
       default: '30m',
       description: 'Deadline of each build Job, and of the wait for all of them.',
@@ -118,11 +108,7 @@ Build file:
     const timeoutSeconds = parseDurationSeconds('timeout', flags.timeout);
     const settings: KanikoSettings = {
       namespace: flags.namespace,
-      kanikoImage: flags['kaniko-image'],
-      ...(flags['registry-secret'] === undefined ? {} : { registrySecret: flags['registry-secret'] }),
-      cache: flags.cache,
-      ...(flags['cache-repo'] === undefined ? {} : { cacheRepo: flags['cache-repo'] }),
-      deadlineSeconds: timeoutSeconds,
+      ...kanikoSettingsOf(flags, timeoutSeconds),
     };
     if (flags['dry-run']) {
       const objects = dryRunObjects(
@@ -132,11 +118,9 @@ Build file:
       return { dryRun: true, namespace: flags.namespace, kanikoImage: settings.kanikoImage, objects };
     }
     const session = await openClusterSession(kubeconfigChoice(flags));
-    // The wait outlasts the Jobs' own deadline a little, so an overdue build is reported as the Job controller
-    // failed it (DeadlineExceeded, with its log) rather than as rescape giving up.
     const outcome = await runBuilds(
       session.client,
-      { builds, settings, wait: flags.wait, timeoutSeconds: timeoutSeconds + 60 },
+      { builds, settings, wait: flags.wait, timeoutSeconds: buildWaitSeconds(timeoutSeconds) },
       { signal: this.signal, onProgress: this.progress() },
     );
     for (const image of outcome.images) {

@@ -17,6 +17,7 @@ import { BENCHMARKS, type BenchmarkName } from '../sim/topology-types.js';
 import { RescapeCommand } from '../cli/base-command.js';
 import { monitoringCredentialFlags } from '../cli/monitoring-flags.js';
 import { clusterFlags, kubeconfigChoice } from '../cli/cluster-flags.js';
+import { kanikoFlags, kanikoSettingsOf, type KanikoFlagValues } from '../cli/build-flags.js';
 
 const SETTINGS = [
   'benchmark',
@@ -38,6 +39,12 @@ const SETTINGS = [
   'export-every',
   'scrape-lag',
   'request-timeout',
+  'build',
+  'build-timeout',
+  'registry-secret',
+  'kaniko-image',
+  'cache',
+  'cache-repo',
 ];
 
 /** Flags of the live profile only; the simulated cluster refuses them rather than ignoring them. */
@@ -51,7 +58,11 @@ const LIVE_ONLY = [
   'prometheus',
   'jaeger',
   'metrics-profile',
+  'build',
 ] as const;
+
+/** Flags that only say how --build builds. */
+const BUILD_ONLY = ['build-timeout', 'registry-secret', 'kaniko-image', 'cache', 'cache-repo'] as const;
 
 export default class Profile extends RescapeCommand {
   static override summary = 'Profile a benchmark under randomized-concurrency load into a run directory.';
@@ -84,8 +95,17 @@ Rows are appended as the run goes: interrupt it with Ctrl-C (or lose it to a cra
     }),
     registry: Flags.string({
       description:
-        'Kubernetes: pull every image from this registry prefix (e.g. images rescape build pushed).',
+        'Kubernetes: pull every image from this registry prefix (e.g. images rescape build pushed; with --build, derived from the destinations when left out).',
     }),
+    build: Flags.string({
+      description:
+        "Kubernetes: build the images of this build file (rescape build --file's format, e.g. manifests/builds/social-network.yaml) with Kaniko Jobs in --namespace before deploying, and deploy with them. The deploy pulls every image of manifests/ from <registry>/<its repository path>:<tag>, so each destination must be one of those, e.g. registry.example.com/rescape/deathstarbench/social-network-microservices:latest; <registry> is --registry, or else the prefix the destinations share.",
+    }),
+    'build-timeout': Flags.string({
+      default: '30m',
+      description: 'Kubernetes, --build: deadline of each build Job, and of the wait for all of them.',
+    }),
+    ...kanikoFlags,
     'deploy-timeout': Flags.string({
       default: '10m',
       description: 'Kubernetes: how long to wait for the rollout.',
@@ -140,7 +160,16 @@ Rows are appended as the run goes: interrupt it with Ctrl-C (or lose it to a cra
   };
 
   async run(): Promise<ProfileResult | LiveProfileResult> {
-    const { flags } = await this.parse(Profile);
+    const { flags, metadata } = await this.parse(Profile);
+    // A build setting without --build would be silently ignored: refuse it (defaults do not count as given).
+    const buildOnly = BUILD_ONLY.find(
+      (flag) => flags[flag] !== undefined && metadata.flags[flag]?.setFromDefault !== true,
+    );
+    if (buildOnly !== undefined && flags.build === undefined) {
+      throw new UsageError(`--${buildOnly} applies to --build only`, {
+        suggestion: 'Add --build <images.yaml> (with --cluster kubernetes), or leave the flag out.',
+      });
+    }
     const live =
       flags.resume === undefined
         ? flags.cluster === 'kubernetes'
@@ -247,7 +276,7 @@ function scheduleOf(flags: ScheduleFlags) {
   };
 }
 
-interface LiveFlags extends ScheduleFlags {
+interface LiveFlags extends ScheduleFlags, KanikoFlagValues {
   namespace?: string | undefined;
   kubeconfig?: string | undefined;
   context?: string | undefined;
@@ -264,6 +293,8 @@ interface LiveFlags extends ScheduleFlags {
   'export-every': string;
   'scrape-lag': string;
   'request-timeout': string;
+  build?: string | undefined;
+  'build-timeout': string;
   resume?: string | undefined;
 }
 
@@ -288,8 +319,17 @@ function toLiveOptions(flags: LiveFlags): Omit<LiveProfileOptions, 'kubeconfig'>
     requestTimeoutSeconds: parseDurationSeconds('request-timeout', flags['request-timeout']),
     ...(flags.jaeger === undefined ? {} : { jaegerUrl: flags.jaeger }),
     ...(flags.registry === undefined ? {} : { registry: flags.registry }),
+    ...(flags.build === undefined ? {} : { build: buildOptions(flags.build, flags) }),
     ...(flags.target === undefined ? {} : { target: flags.target }),
     ...(flags['metrics-profile'] === undefined ? {} : { metricsProfile: flags['metrics-profile'] }),
+  };
+}
+
+/** --build and the Kaniko flags; the Jobs run in the profile's namespace (set by the core). */
+function buildOptions(file: string, flags: LiveFlags): NonNullable<LiveProfileOptions['build']> {
+  return {
+    file,
+    kaniko: kanikoSettingsOf(flags, parseDurationSeconds('build-timeout', flags['build-timeout'])),
   };
 }
 

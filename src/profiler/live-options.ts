@@ -12,6 +12,7 @@ import type { ExportCredentials } from './export-options.js';
 import { LIVE_SOURCE, urlWithoutCredentials } from './export-options.js';
 import { parseSegments, type LiveSegment } from './live-segments.js';
 import type { LiveSourceAddresses } from './live-sources.js';
+import type { LiveBuildOptions } from './live-build.js';
 import { checkNamespace } from './metrics-profile-query.js';
 import { validateProfileOptions } from './simulated-profile.js';
 
@@ -22,6 +23,8 @@ export interface LiveProfileOptions extends LiveSourceAddresses {
   /** Profile what is deployed instead of deploying the benchmark first. */
   useDeployed: boolean;
   registry?: string;
+  /** Images to build (Kaniko Jobs in the namespace) before the deploy, which then pulls them. */
+  build?: LiveBuildOptions;
   deployTimeoutSeconds: number;
   /** The front end's URL instead of endpoint discovery. */
   target?: string;
@@ -65,6 +68,8 @@ export interface LiveSettings {
   scrapeLagSeconds: number;
   requestTimeoutSeconds: number;
   segments: LiveSegment[];
+  /** The images --build built before the deploy: names and destinations only (absent without --build). */
+  images?: { name: string; destination: string }[];
 }
 
 /** Checks every option; returns the number of steps planned. */
@@ -78,6 +83,11 @@ export function validateLiveOptions(options: LiveProfileOptions): number {
     );
   }
   validateProfileOptions({ ...options, tracesPerStep: 0, incidentsPerHour: 0 });
+  if (options.build !== undefined && options.useDeployed) {
+    throw new UsageError('--build builds the images a deploy pulls; --use-deployed deploys nothing', {
+      suggestion: 'Leave out --use-deployed to build, deploy and profile; or leave out --build.',
+    });
+  }
   checkNamespace(options.namespace);
   urlWithoutCredentials('prometheus', options.prometheusUrl);
   if (options.jaegerUrl !== undefined) urlWithoutCredentials('jaeger', options.jaegerUrl);
@@ -110,7 +120,12 @@ export function targetUrl(text: string): URL {
 
 export function liveSettings(
   options: LiveProfileOptions,
-  chosen: { context: string | null; url: URL; via: string },
+  chosen: {
+    context: string | null;
+    url: URL;
+    via: string;
+    built: readonly { name: string; destination: string }[];
+  },
   jaegerApi: JaegerApiVersion | null,
 ): LiveSettings {
   return {
@@ -128,6 +143,9 @@ export function liveSettings(
     scrapeLagSeconds: options.scrapeLagSeconds,
     requestTimeoutSeconds: options.requestTimeoutSeconds,
     segments: [],
+    ...(options.build === undefined
+      ? {}
+      : { images: chosen.built.map(({ name, destination }) => ({ name, destination })) }),
   };
 }
 

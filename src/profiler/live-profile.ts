@@ -6,6 +6,8 @@
 // exports what was measured and marks the run interrupted. --resume cuts the run files and the journal to
 // their last complete step, exports the steps measured but not exported before the stop, and continues the
 // schedule at the next step in a new segment (live-segments.ts): same seed, same draws, no step faked or twice.
+// --build builds the benchmark's images before the deploy (live-build.ts); a failed build stops the profile
+// before anything is applied or written.
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DataError } from '../core/errors.js';
@@ -26,6 +28,9 @@ import { LoadSession } from '../load/load-session.js';
 import { RequestMix } from '../load/request-mix.js';
 import { getTopology } from '../sim/topologies/index.js';
 import type { BenchmarkName } from '../sim/topology-types.js';
+import type { BuiltImage } from '../cluster/kaniko-build.js';
+import { checkDeployableBenchmark } from '../cluster/manifest-set.js';
+import { planLiveBuild } from './live-build.js';
 import { LiveExporter } from './live-export.js';
 import { LoadJournal } from './live-journal.js';
 import {
@@ -63,6 +68,8 @@ export interface LiveProfileResult {
   targetVia: string;
   /** Whether the run deployed the benchmark (false: --use-deployed). */
   deployed: boolean;
+  /** The images --build built before the deploy (empty without --build, and on --resume). */
+  images: BuiltImage[];
   prometheus: string;
   jaeger: string | null;
   status: RunStatus;
@@ -102,6 +109,7 @@ interface LiveRun {
   pending: LoadRow[];
   fromStep: number;
   resumed: boolean;
+  images: BuiltImage[];
 }
 
 export async function profileLive(options: LiveProfileOptions, deps: LiveDeps): Promise<LiveProfileResult> {
@@ -109,6 +117,15 @@ export async function profileLive(options: LiveProfileOptions, deps: LiveDeps): 
   const profile = loadMetricsProfile(options.metricsProfile);
   const mix = RequestMix.compile(loadMix(options.benchmark));
   const services = topologyServices(options.benchmark);
+  const build =
+    options.build === undefined
+      ? undefined
+      : planLiveBuild(options.build, {
+          benchmark: checkDeployableBenchmark(options.benchmark),
+          namespace: options.namespace,
+          ...(options.registry === undefined ? {} : { registry: options.registry }),
+        });
+  const registry = build?.registry ?? options.registry;
   const chosen = await chooseTarget(
     {
       benchmark: options.benchmark,
@@ -116,8 +133,9 @@ export async function profileLive(options: LiveProfileOptions, deps: LiveDeps): 
       kubeconfig: options.kubeconfig,
       deploy: !options.useDeployed,
       deployTimeoutSeconds: options.deployTimeoutSeconds,
-      ...(options.registry === undefined ? {} : { registry: options.registry }),
+      ...(registry === undefined ? {} : { registry }),
       ...(options.target === undefined ? {} : { target: targetUrl(options.target) }),
+      ...(build === undefined ? {} : { build }),
     },
     deps,
   );
@@ -148,7 +166,7 @@ export async function profileLive(options: LiveProfileOptions, deps: LiveDeps): 
     throw error;
   }
   const run = { writer, journal, settings, sources, mix, target: chosen.url };
-  return measure({ ...run, pending: [], fromStep: 0, resumed: false }, deps);
+  return measure({ ...run, pending: [], fromStep: 0, resumed: false, images: chosen.built }, deps);
 }
 
 export async function resumeLive(options: LiveResumeOptions, deps: LiveDeps): Promise<LiveProfileResult> {
@@ -199,6 +217,7 @@ export async function resumeLive(options: LiveResumeOptions, deps: LiveDeps): Pr
         pending: recovered.rows.slice(completedSteps),
         fromStep: recovered.rows.length,
         resumed: true,
+        images: [],
       },
       deps,
     );
@@ -286,6 +305,7 @@ async function measure(run: LiveRun, deps: LiveDeps): Promise<LiveProfileResult>
     target: run.target.href,
     targetVia: settings.targetVia,
     deployed: settings.deployed,
+    images: run.images,
     prometheus: settings.prometheus,
     jaeger: settings.jaeger,
     status,

@@ -2,7 +2,8 @@
 // --use-deployed, and its front end is found with the endpoint discovery of `rescape endpoints` — the first
 // entry Service of the benchmark (nginx-thrift before media-frontend) reachable through an Ingress, a
 // LoadBalancer or a NodePort — unless --target names the URL. A front end with only a ClusterIP is refused:
-// a port-forward carries every byte through the API server and cannot take a profile's load.
+// a port-forward carries every byte through the API server and cannot take a profile's load. With --build, the
+// images are built (live-build.ts) before the deploy, in the same session, and a failed build stops it there.
 import { ClusterError } from '../core/errors.js';
 import type { ProgressListener } from '../core/progress.js';
 import { openClusterSession } from '../cluster/cluster-session.js';
@@ -13,6 +14,8 @@ import type { KubeconfigChoice } from '../cluster/kubeconfig.js';
 import type { KubeClient } from '../cluster/kube-client.js';
 import { getTopology } from '../sim/topologies/index.js';
 import type { BenchmarkName } from '../sim/topology-types.js';
+import type { BuiltImage } from '../cluster/kaniko-build.js';
+import { buildImages, type LiveBuildPlan } from './live-build.js';
 
 export interface TargetRequest {
   benchmark: BenchmarkName;
@@ -24,6 +27,8 @@ export interface TargetRequest {
   deployTimeoutSeconds: number;
   /** --target: the front end's URL; no discovery. */
   target?: URL;
+  /** Images to build before the deploy (--build). */
+  build?: LiveBuildPlan;
 }
 
 export interface ChosenTarget {
@@ -35,6 +40,8 @@ export interface ChosenTarget {
   context: string | null;
   /** What deploy applied and waited for; null with --use-deployed or on resume. */
   deployed: DeployOutcome | null;
+  /** The images built before the deploy (none without --build). */
+  built: BuiltImage[];
 }
 
 export async function chooseTarget(
@@ -42,14 +49,15 @@ export async function chooseTarget(
   deps: { signal: AbortSignal; onProgress?: ProgressListener },
 ): Promise<ChosenTarget> {
   if (!request.deploy && request.target !== undefined) {
-    return { url: request.target, via: 'flag', service: null, context: null, deployed: null };
+    return { url: request.target, via: 'flag', service: null, context: null, deployed: null, built: [] };
   }
   const { client } = await openClusterSession(request.kubeconfig);
+  const built = request.build === undefined ? [] : await buildImages(client, request.build, deps);
   const deployed = request.deploy ? await deploy(client, request, deps) : null;
   if (request.target !== undefined) {
-    return { url: request.target, via: 'flag', service: null, context: client.context, deployed };
+    return { url: request.target, via: 'flag', service: null, context: client.context, deployed, built };
   }
-  return { ...(await discoverFrontEnd(client, request)), context: client.context, deployed };
+  return { ...(await discoverFrontEnd(client, request)), context: client.context, deployed, built };
 }
 
 async function deploy(

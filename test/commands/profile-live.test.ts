@@ -4,6 +4,8 @@
 // requests the front end answers, and a fake Jaeger with traces inside the run. A short profile gives a
 // complete, valid run directory; a run stopped by SIGINT or killed by SIGKILL mid-run and then resumed has
 // every step exactly once in every file; no token (kubeconfig, Prometheus, Jaeger) is printed or written.
+// --build builds the images with Kaniko Jobs before anything of the benchmark is applied, and a failed build
+// stops the profile there.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { EndpointServer } from '../../src/sim/http-endpoints.js';
 import { getTopology } from '../../src/sim/topologies/index.js';
 import { rescape, tempDir } from '../cli.js';
 import { FAKE_TOKEN } from '../helpers/fake-kube-api.js';
+import { findKind } from '../helpers/fake-kube-resources.js';
 import { startLiveCadvisor, type LiveCadvisor } from '../helpers/live-cadvisor.js';
 import { startLiveJaeger, startLiveKube, type LiveKube } from '../helpers/live-cluster.js';
 import { startPrometheus, type PrometheusServer } from '../helpers/prometheus-server.js';
@@ -32,6 +35,21 @@ let prometheus: PrometheusServer;
 let kube: LiveKube;
 let jaeger: FakeJaeger;
 let profileFile: string;
+let buildFile: string;
+let brokenBuildFile: string;
+let strayBuildFile: string;
+const DIGEST = `sha256:${'5e'.repeat(32)}`;
+const PUSHED = 'registry.example.com/rescape/deathstarbench/social-network-microservices:latest';
+
+/** A build file of one image of the DeathStarBench repository, pushed to `destination`. */
+function writeBuildFile(name: string, destination: string): string {
+  const file = join(tmp.path, `${name}.yaml`);
+  writeFileSync(
+    file,
+    `images:\n  - name: ${name}\n    context: git://github.com/delimitrou/DeathStarBench.git\n    contextSubPath: socialNetwork\n    destination: ${destination}\n`,
+  );
+  return file;
+}
 
 before(async () => {
   frontEnd = await EndpointServer.start({ benchmark: 'social-network', seed: 3 });
@@ -49,6 +67,17 @@ before(async () => {
     profileFile,
     'format: rescape.metrics-profile/v1\nrateWindow: 3s\nincludeDefaultMetrics: true\nmetrics: []\n',
   );
+  buildFile = writeBuildFile('social-network', PUSHED);
+  brokenBuildFile = writeBuildFile('broken', PUSHED);
+  strayBuildFile = writeBuildFile('stray', 'registry.example.com/rescape/social-network:0.1');
+  kube.fake.controllers.setJob('rescape-build-social-network', {
+    succeedAfterMs: 100,
+    terminationMessage: DIGEST,
+  });
+  kube.fake.controllers.setJob('rescape-build-broken', {
+    failAfterMs: 100,
+    log: 'INFO[0002] Unpacking rootfs\nerror building image: error building stage: failed to execute command: exit status 2\n',
+  });
 });
 
 after(async () => {
@@ -268,6 +297,19 @@ test('live options are checked before anything is contacted: a usage error namin
       ['profile', '--prometheus', 'http://127.0.0.1:9', '--json'],
       /--prometheus applies to --cluster kubernetes/,
     ],
+    [
+      profileArgs(out, { '--build': buildFile, '--use-deployed': true }),
+      /--build builds the images a deploy pulls; --use-deployed deploys nothing/,
+    ],
+    [profileArgs(out, { '--registry-secret': 'regcred' }), /--registry-secret applies to --build only/],
+    [
+      profileArgs(out, { '--build': strayBuildFile }),
+      /image "stray" is pushed to registry\.example\.com\/rescape\/social-network:0\.1, which the social-network deploy never pulls/,
+    ],
+    [
+      profileArgs(out, { '--build': buildFile, '--registry': 'mirror.example.com' }),
+      /image "social-network" is pushed to .*, but the deploy pulls from --registry mirror\.example\.com/,
+    ],
   ];
   const results = await Promise.all(cases.map(([args]) => run(args)));
   cases.forEach(([args, message], index) => {
@@ -279,4 +321,89 @@ test('live options are checked before anything is contacted: a usage error namin
   });
   assert.equal(kube.fake.requests.length, before);
   assert.ok(!existsSync(out));
+  const stray = JSON.parse(results[8]!.stdout) as { error: { suggestion: string } };
+  assert.match(
+    stray.error.suggestion,
+    /Set its destination to <registry>\/deathstarbench\/social-network-microservices:latest/,
+  );
+});
+
+/** The server-side applies (PATCH) into `namespace` among `requests`, as "resource name". */
+function appliesIn(
+  requests: { verb: string; path: string; resource: string | undefined }[],
+  namespace: string,
+) {
+  return requests
+    .filter((r) => r.verb === 'patch' && r.path.includes(`/namespaces/${namespace}/`))
+    .map((r) => `${r.resource} ${r.path.split('/').at(-1)}`);
+}
+
+test('--build builds the images in the namespace before deploying from their registry; a failed build applies nothing', async () => {
+  const before = kube.fake.requests.length;
+  const out = join(tmp.path, 'built');
+  const brokenOut = join(tmp.path, 'broken');
+  const [built, broken] = await Promise.all([
+    run(profileArgs(out, { '--build': buildFile, '--registry-secret': 'regcred', '--duration': '4s' })),
+    run(profileArgs(brokenOut, { '--build': brokenBuildFile, '--namespace': 'sn-broken' })),
+  ]);
+  const requests = kube.fake.requests.slice(before);
+
+  assert.equal(built.exitCode, 0, built.stderr);
+  const record = JSON.parse(built.stdout) as Record<string, unknown>;
+  assertMatchesSchema('profile', record);
+  assert.equal(record.status, 'complete');
+  assert.deepEqual(record.images, [
+    {
+      name: 'social-network',
+      job: 'rescape-build-social-network',
+      destination: PUSHED,
+      status: 'succeeded',
+      digest: DIGEST,
+    },
+  ]);
+  const applied = appliesIn(requests, 'social-network');
+  assert.equal(applied[0], 'jobs rescape-build-social-network', applied.slice(0, 3).join(', '));
+  assert.ok(
+    applied.length > 10 && applied.slice(1).every((a) => !a.startsWith('jobs ')),
+    'then the benchmark',
+  );
+  const job = kube.fake.store.get(
+    findKind('batch/v1', 'Job')!,
+    'social-network',
+    'rescape-build-social-network',
+  );
+  const pod = (job?.spec as { template: { spec: Record<string, unknown> } }).template.spec as {
+    containers: { args: string[]; volumeMounts: unknown[] }[];
+    volumes: { secret: { secretName: string } }[];
+  };
+  assert.ok(pod.containers[0]!.args.includes(`--destination=${PUSHED}`));
+  assert.deepEqual(pod.containers[0]!.volumeMounts, [
+    { name: 'registry-credentials', mountPath: '/kaniko/.docker', readOnly: true },
+  ]);
+  assert.equal(pod.volumes[0]!.secret.secretName, 'regcred');
+  // The deploy pulls from the registry derived from the destination.
+  const deployment = kube.fake.store.get(
+    findKind('apps/v1', 'Deployment')!,
+    'social-network',
+    'compose-post-service',
+  );
+  const containers = (deployment?.spec as { template: { spec: { containers: { image: string }[] } } })
+    .template.spec.containers;
+  assert.equal(containers[0]!.image, PUSHED);
+  const manifest = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as {
+    cluster: Record<string, unknown>;
+  };
+  assert.deepEqual(manifest.cluster.images, [{ name: 'social-network', destination: PUSHED }]);
+
+  assert.equal(broken.exitCode, 4, broken.stderr);
+  const error = JSON.parse(broken.stdout) as { error: { message: string } };
+  assert.match(error.error.message, /Job sn-broken\/rescape-build-broken failed: BackoffLimitExceeded/);
+  assert.match(error.error.message, /error building stage: failed to execute command/);
+  assert.deepEqual(appliesIn(requests, 'sn-broken'), ['jobs rescape-build-broken']);
+  assert.ok(!existsSync(brokenOut), 'nothing written');
+  for (const result of [built, broken]) {
+    assertNoToken('stdout', result.stdout);
+    assertNoToken('stderr', result.stderr);
+  }
+  assertNoTokenInRun(out);
 });
