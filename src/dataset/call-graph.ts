@@ -110,7 +110,7 @@ export function graphFromEdges(
   };
 }
 
-/** The call graph of a run (read with calls; `readRun(dir, {includeCalls: false})` gives an edgeless graph). */
+/** The call graph of a run. */
 export function graphFromRun(run: Pick<RunData, 'services' | 'calls'>, options: GraphOptions): CallGraph {
   checkOptions(options);
   const services = run.services.length;

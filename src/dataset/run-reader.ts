@@ -15,6 +15,8 @@ import {
   type ServiceRow,
 } from './run-format.js';
 import { readRunFile } from './run-file-io.js';
+import { summariseCallText } from './call-file-summary.js';
+import { summariseCalls, type CallSummary } from './call-summary.js';
 import { readManifest } from './run-manifest.js';
 import { parseCallRow, parseLoadRow, parseMetricRow } from './run-rows.js';
 import { readServices } from './run-services.js';
@@ -34,14 +36,20 @@ export interface RunData {
   services: ServiceRow[];
   /** In file order: by step, then as written within the step (rescape writes by ms_id). */
   metrics: MetricRow[];
+  /** The call rows, or none when read with `calls: 'summary'`. */
   calls: CallRow[];
+  /** Per-edge counts and latencies, row and trace counts: always there. */
+  callSummary: CallSummary;
   load: LoadRow[];
   problems: RunProblem[];
 }
 
 export interface ReadRunOptions {
-  /** Read ms_callgraph.csv (default true); false skips the largest file when only metrics are needed. */
-  includeCalls?: boolean;
+  /**
+   * 'rows' (default) keeps every call of ms_callgraph.csv; 'summary' keeps only their CallSummary, which is what
+   * the models and the report use (same validation, a fraction of the time and memory on a large run).
+   */
+  calls?: 'rows' | 'summary';
 }
 
 const RESUME_SUGGESTION = 'If the run was killed, `rescape profile --resume` repairs its tail.';
@@ -100,15 +108,14 @@ function readTable(
     lastLine = record.line;
   });
   if (header === undefined) checkHeader(header, columns, file);
-  if (!text.endsWith('\n')) {
-    problems.push({
-      severity: 'warning',
-      file,
-      line: lastLine ?? 1,
-      message: 'the last line has no line break',
-    });
-  }
+  warnUnterminated(text, file, lastLine ?? 1, problems);
   return { file, lastLine: lastLine ?? 1 };
+}
+
+function warnUnterminated(text: string, file: string, lastLine: number, problems: RunProblem[]): void {
+  if (!text.endsWith('\n')) {
+    problems.push({ severity: 'warning', file, line: lastLine, message: 'the last line has no line break' });
+  }
 }
 
 interface MetricTable {
@@ -219,21 +226,58 @@ function readCalls(
   readTable(dir, RUN_FILES.callgraph, CALLGRAPH_COLUMNS, problems, (record) => {
     checkColumnCount(record, CALLGRAPH_COLUMNS, file);
     const row = parseCallRow(record.cells, services, { file, line: record.line });
-    const at = { file, line: record.line, field: 'timestamp' };
-    if (row.timestamp >= steps) {
-      throw new DataError(`timestamp ${row.timestamp} is outside the run's steps 0..${steps - 1}`, at, {
-        suggestion: RESUME_SUGGESTION,
-      });
-    }
-    if (row.timestamp < previous) {
-      throw new DataError(`timestamp goes backwards from ${previous} to ${row.timestamp}`, at, {
-        suggestion: 'Calls are written step by step; sort the file by timestamp.',
-      });
-    }
+    checkCallOrder(row.timestamp, previous, steps, file, record.line);
     previous = row.timestamp;
     rows.push(row);
   });
   return rows;
+}
+
+/** Refuses a call beyond the run's steps or out of order; hot (once per call), so it allocates only to throw. */
+function checkCallOrder(
+  timestamp: number,
+  previous: number,
+  steps: number,
+  file: string,
+  line: number,
+): void {
+  if (timestamp < steps && timestamp >= previous) return;
+  const where = { file, line, field: 'timestamp' };
+  if (timestamp >= steps) {
+    throw new DataError(`timestamp ${timestamp} is outside the run's steps 0..${steps - 1}`, where, {
+      suggestion: RESUME_SUGGESTION,
+    });
+  }
+  throw new DataError(`timestamp goes backwards from ${previous} to ${timestamp}`, where, {
+    suggestion: 'Calls are written step by step; sort the file by timestamp.',
+  });
+}
+
+/** ms_callgraph.csv read straight into its summary (call-file-summary.ts), with the checks readCalls makes. */
+function readCallSummary(
+  dir: string,
+  services: readonly ServiceRow[],
+  steps: number,
+  problems: RunProblem[],
+): CallSummary {
+  const file = join(dir, RUN_FILES.callgraph);
+  const text = readRunFile(file);
+  // Quoted or non-ASCII text (a hand-edited file) is read as rows, through csv-parse.
+  if (!PLAIN_CSV.test(text))
+    return summariseCalls(readCalls(dir, services, steps, problems), services.length);
+  const headerEnd = text.indexOf('\n');
+  const headerText = headerEnd === -1 ? text : text.slice(0, headerEnd);
+  checkHeader(
+    text === '' ? undefined : { cells: headerText.split(','), line: 1, endByte: headerText.length + 1 },
+    CALLGRAPH_COLUMNS,
+    file,
+  );
+  const { summary, lastLine } = summariseCallText(text, file, services, {
+    checkOrder: (timestamp, previous, line) => checkCallOrder(timestamp, previous, steps, file, line),
+    checkCells: (cells, line) => checkColumnCount({ cells, line, endByte: 0 }, CALLGRAPH_COLUMNS, file),
+  });
+  warnUnterminated(text, file, lastLine, problems);
+  return summary;
 }
 
 /** Reads a run directory, validating every file against services.csv and each other. */
@@ -252,7 +296,11 @@ export function readRun(dir: string, options: ReadRunOptions = {}): RunData {
     );
   }
   const load = readLoad(dir, metrics, metricsFile, problems);
-  const calls = options.includeCalls === false ? [] : readCalls(dir, services, metrics.steps, problems);
+  const calls = options.calls === 'summary' ? [] : readCalls(dir, services, metrics.steps, problems);
+  const callSummary =
+    options.calls === 'summary'
+      ? readCallSummary(dir, services, metrics.steps, problems)
+      : summariseCalls(calls, services.length);
   if (manifest.status !== 'complete') {
     problems.unshift({
       severity: 'warning',
@@ -267,5 +315,5 @@ export function readRun(dir: string, options: ReadRunOptions = {}): RunData {
       message: `holds ${metrics.steps} of the ${manifest.samples} steps run.json plans`,
     });
   }
-  return { manifest, services, metrics: metrics.rows, calls, load, problems };
+  return { manifest, services, metrics: metrics.rows, calls, callSummary, load, problems };
 }

@@ -51,7 +51,7 @@ export async function evaluateModelDirWithForecasts(
     const runs = runDirs.length > 0 ? runDirs : card.trainedOn.map((run) => run.runDir);
     const read: RunData[] = [];
     for (const [index, runDir] of runs.entries()) {
-      const run = options.runs?.[index] ?? (await readRun(runDir));
+      const run = options.runs?.[index] ?? (await readRun(runDir, { calls: 'summary' }));
       assertRunMatchesModel(card, run, runDir);
       read.push(run);
     }

@@ -1,7 +1,7 @@
 // A saved model directory back in memory: card, graph, normaliser and a model with its weights, plus
 // the check that a run to forecast has the services and call graph the model was trained on.
 import { DataError } from '../core/errors.js';
-import { graphFromEdges, callEdges, type CallGraph } from '../dataset/call-graph.js';
+import { graphFromEdges, type CallGraph } from '../dataset/call-graph.js';
 import { Normaliser } from '../dataset/normalisation.js';
 import type { RunData } from '../dataset/run-reader.js';
 import { createModel } from './create-model.js';
@@ -68,7 +68,7 @@ export function assertRunMatchesModel(card: ModelCard, run: RunData, runDir: str
   }
   const known = new Set(card.edges.map((edge) => `${edge.um}>${edge.dm}`));
   // Sampled traces may miss rare edges, so only edges the model has never seen are an error.
-  const unknown = callEdges(run.calls, run.services.length)
+  const unknown = run.callSummary.edges
     .map((edge) => `${runServices[edge.um]}>${runServices[edge.dm]}`)
     .filter((edge) => !known.has(edge));
   if (unknown.length > 0) {

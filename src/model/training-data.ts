@@ -10,13 +10,8 @@ import {
   type ServiceSeries,
   type TargetName,
 } from '../dataset/series.js';
-import {
-  callEdges,
-  graphFromEdges,
-  type CallEdge,
-  type CallGraph,
-  type GraphOptions,
-} from '../dataset/call-graph.js';
+import { summaryEdges } from '../dataset/call-summary.js';
+import { graphFromEdges, type CallEdge, type CallGraph, type GraphOptions } from '../dataset/call-graph.js';
 import { makeWindows, selectWindows, type WindowShape, type Windows } from '../dataset/windows.js';
 import { splitWindows, type SplitFractions, type SplitName, type DataSplit } from '../dataset/split.js';
 import { Normaliser, type NormaliserKind } from '../dataset/normalisation.js';
@@ -77,7 +72,7 @@ export async function loadTrainingData(options: DataOptions): Promise<TrainingDa
     throw new UsageError('no run directory given', { suggestion: 'E.g. rescape train runs/demo.' });
   const loaded = [];
   for (const [index, runDir] of options.runDirs.entries()) {
-    const run = options.runs?.[index] ?? (await readRun(runDir));
+    const run = options.runs?.[index] ?? (await readRun(runDir, { calls: 'summary' }));
     const targets = options.targets ?? targetsWithSignal(run);
     loaded.push({
       runDir,
@@ -114,7 +109,7 @@ export async function loadTrainingData(options: DataOptions): Promise<TrainingDa
     options.normaliser ??
     Normaliser.fit(trainingSteps, { start: 0, end: trainingSteps.steps }, options.normaliserKind);
 
-  const edges = mergeEdges(loaded.map(({ run }) => callEdges(run.calls, run.services.length)));
+  const edges = mergeEdges(loaded.map(({ run }) => summaryEdges(run.callSummary)));
   const graph = graphFromEdges(first.series.services.length, edges, options.graph);
   const splits = {} as Record<SplitName, SplitWindows>;
   for (const name of ['train', 'validation', 'test'] as const) {

@@ -94,7 +94,7 @@ export async function buildReport(options: ReportOptions, deps: ReportDeps = {})
   const simulation = options.simulation === undefined ? undefined : readSimulationResult(options.simulation);
   progress({ phase: 'report', done: 0, total, message: `reading ${options.runDir}` });
   let run: RunData | undefined;
-  const readOnce = () => (run ??= readRun(options.runDir));
+  const readOnce = () => (run ??= readRun(options.runDir, { calls: 'summary' }));
   // Worker threads start scoring the models while this thread reads and digests the run, then it joins them.
   const stopScoring = new AbortController();
   const stopWithUser = () => stopScoring.abort();

@@ -2,7 +2,6 @@
 // dense per-step arrays (NaN where a sample is missing), the load per step, call edges with their volume
 // and response time, the simulated incidents, and summary figures.
 import { RunningStats } from '../core/running-stats.js';
-import { callEdges } from '../dataset/call-graph.js';
 import { excludedRangesFromIncidents, type ExcludedRange } from '../dataset/anomaly-windows.js';
 import type { LoadRow, RunManifest, ServiceRow } from '../dataset/run-format.js';
 import type { RunData, RunProblem } from '../dataset/run-reader.js';
@@ -125,31 +124,17 @@ function digestLoad(run: RunData, stepSeconds: number): LoadDigest {
   };
 }
 
-/** Edges by volume (callEdges counts them) with their mean response time, and the traces sampled. */
+/** Edges by volume with their mean response time, and the traces sampled (from the run's call summary). */
 function digestCalls(run: RunData): Pick<RunDigest, 'edges' | 'callRows' | 'traces'> {
-  const n = run.services.length;
-  const rtSum = new Float64Array(n * n);
-  const rtCount = new Float64Array(n * n);
-  const traces = new Set<string>();
-  for (const call of run.calls) {
-    traces.add(call.traceId);
-    if (call.rtMs === null) continue;
-    const key = call.umId * n + call.dmId;
-    rtSum[key] = (rtSum[key] ?? 0) + call.rtMs;
-    rtCount[key] = (rtCount[key] ?? 0) + 1;
-  }
   const name = (msId: number) => run.services[msId]?.msName ?? String(msId);
-  const edges = callEdges(run.calls, n).map((edge) => {
-    const key = edge.um * n + edge.dm;
-    const count = rtCount[key] ?? 0;
-    return {
-      um: name(edge.um),
-      dm: name(edge.dm),
-      calls: edge.calls,
-      rtMeanMs: count > 0 ? (rtSum[key] ?? 0) / count : null,
-    };
-  });
-  return { edges: edges.sort((a, b) => b.calls - a.calls), callRows: run.calls.length, traces: traces.size };
+  const { edges, rows, traces } = run.callSummary;
+  const digested = edges.map((edge) => ({
+    um: name(edge.um),
+    dm: name(edge.dm),
+    calls: edge.calls,
+    rtMeanMs: edge.rtCount > 0 ? edge.rtSumMs / edge.rtCount : null,
+  }));
+  return { edges: digested.sort((a, b) => b.calls - a.calls), callRows: rows, traces };
 }
 
 /** Services by mean utilisation (cores + busy GPUs), busiest first; ties by name. */

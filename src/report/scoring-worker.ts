@@ -29,7 +29,7 @@ let run: RunData | undefined;
 async function score({ index, modelDir }: ScoringJob): Promise<ScoringReply> {
   try {
     await backendReady;
-    run ??= readRun(init.runDir);
+    run ??= readRun(init.runDir, { calls: 'summary' });
     const scored = await evaluateModelDirWithForecasts(modelDir, [init.runDir], { runs: [run] });
     return { kind: 'scored', index, scored };
   } catch (error) {

@@ -2,6 +2,7 @@
 // of (step, service), so every expectation can be computed by hand.
 import type { CallRow, LoadRow, MetricRow, RunManifest, ServiceRow } from '../../src/dataset/run-format.js';
 import type { RunData } from '../../src/dataset/run-reader.js';
+import { summariseCalls } from '../../src/dataset/call-summary.js';
 
 type Cell = (step: number, service: number) => number | null;
 
@@ -77,5 +78,6 @@ export function runData(spec: RunSpec): RunData {
     })),
   );
   calls.sort((a, b) => a.timestamp - b.timestamp);
-  return { manifest, services, metrics, calls, load, problems: [] };
+  const callSummary = summariseCalls(calls, services.length);
+  return { manifest, services, metrics, calls, callSummary, load, problems: [] };
 }

@@ -55,7 +55,7 @@ describe('RunWriter and readRun', () => {
         'holds 12 of the 20 steps run.json plans',
       ],
     );
-    assert.equal(readRun(dir, { includeCalls: false }).calls.length, 0);
+    assert.equal(readRun(dir, { calls: 'summary' }).calls.length, 0);
     assert.deepEqual(readManifest(dir), run.manifest);
   });
 

@@ -54,7 +54,7 @@ const POD_SHARES = [0.6, 0.4];
 
 /** The ground truth of a run directory (every value present). */
 export function truthFromRun(dir: string): { truth: Truth; steps: number } {
-  const data = readRun(dir, { includeCalls: false });
+  const data = readRun(dir, { calls: 'summary' });
   const truth: Truth = new Map();
   for (const row of data.metrics) {
     const entry = truth.get(row.msName) ?? { cpu: [], gpu: [], memory: [] };

@@ -29,7 +29,7 @@ before(async () => {
 });
 
 test('the tail holds exactly the last steps readRun reads, with chunks of any size', async () => {
-  const run = readRun(runDir, { includeCalls: false });
+  const run = readRun(runDir, { calls: 'summary' });
   const last = run.load.length - 1;
   for (const chunkBytes of [37, 512, 64 * 1024]) {
     for (const steps of [1, 10, run.load.length]) {
@@ -48,7 +48,7 @@ test('the tail holds exactly the last steps readRun reads, with chunks of any si
 test('rows of a step still being written are not read', async () => {
   const live = join(tmp.path, 'live');
   cpSync(runDir, live, { recursive: true });
-  const run = readRun(live, { includeCalls: false });
+  const run = readRun(live, { calls: 'summary' });
   const last = run.load.length - 1;
   // Step last+1: metrics of one service written, no load row yet; then half a line.
   appendFileSync(
@@ -63,7 +63,7 @@ test('rows of a step still being written are not read', async () => {
 });
 
 test('too few steps, or a damaged row near the end, is a DataError naming the file', async () => {
-  const run = readRun(runDir, { includeCalls: false });
+  const run = readRun(runDir, { calls: 'summary' });
   await assert.rejects(
     readRunTail(files(runDir), run.services, run.load.length + 1),
     (error: unknown) =>
