@@ -24,7 +24,7 @@ export interface PredictResult {
 export async function predictNext(modelDir: string, runDir: string, at?: number): Promise<PredictResult> {
   const { card, normaliser, model } = loadForecaster(modelDir);
   try {
-    const run = await readRun(runDir);
+    const run = await readRun(runDir, { calls: 'summary' });
     assertRunMatchesModel(card, run, runDir);
     const series = seriesFromRun(run, {
       targets: card.targets as TargetName[],

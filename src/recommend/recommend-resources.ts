@@ -26,7 +26,7 @@ export async function recommendResources(options: RecommendOptions): Promise<Rec
   const map = parseWorkloadMap(options.map);
   const forecaster = loadForecaster(options.modelDir);
   try {
-    const run = readRun(options.runDir);
+    const run = readRun(options.runDir, { calls: 'summary' });
     assertRunMatchesModel(forecaster.card, run, options.runDir);
     const names = resolveWorkloadNames(map, forecaster.card.services);
     const { settings, series, capacitySource } = decisionSettings(forecaster, run, options);
