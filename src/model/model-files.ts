@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tfjs.cjs';
 import { DataError } from '../core/errors.js';
 import { toolVersion } from '../core/version.js';
 import type { ModelConfig } from './model-types.js';

@@ -1,5 +1,5 @@
 // The contract between forecasting models, the trainer and persistence.
-import type * as tf from '@tensorflow/tfjs';
+import type { tf } from './tfjs.cjs';
 
 const LEARNED = ['gat-gru', 'gat-lstm', 'gru', 'lstm', 'fc', 'gcn', 'call-gru', 'dense'] as const;
 export const MODEL_KINDS = [...LEARNED, 'naive', 'seasonal'] as const;

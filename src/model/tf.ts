@@ -3,8 +3,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { tf, tfjsWasm } from './tfjs.cjs';
 import { UsageError } from '../core/errors.js';
 import { installWasmSliceKernels } from './wasm-slice-kernels.js';
 
@@ -128,7 +127,7 @@ async function loadWasm(): Promise<void> {
   if (!wasmPathsSet) {
     const require = createRequire(import.meta.url);
     const packageJson = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');
-    setWasmPaths(`${join(dirname(packageJson), 'dist')}/`);
+    tfjsWasm.setWasmPaths(`${join(dirname(packageJson), 'dist')}/`);
     wasmPathsSet = true;
   }
   installWasmSliceKernels();

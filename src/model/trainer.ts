@@ -1,10 +1,11 @@
 // Mini-batch training of a ForecastModel on normalised windows: Adam, seeded shuffling, validation
 // loss every epoch, the best epoch's weights kept, optional early stopping, and an optional
 // per-epoch checkpoint so an interrupted run resumes where it stopped.
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tfjs.cjs';
 import { Random } from '../core/random.js';
 import { ignoreProgress, type ProgressListener } from '../core/progress.js';
 import type { ForecastModel } from './model-types.js';
+import { readBack } from './read-back.js';
 
 export interface WindowArrays {
   /** [count × window × services × features] and [count × horizon × services × targets], normalised. */
@@ -212,9 +213,9 @@ export function predictWindows(
   const out = new Float32Array(windows.count * perTarget);
   for (let start = 0; start < windows.count; start += batchSize) {
     const count = Math.min(batchSize, windows.count - start);
-    const values = tf.tidy(() => {
+    const values = readBack(() => {
       const inputs = tf.tensor4d(slice(windows.inputs, inputShape, start, count), [count, ...inputShape]);
-      return model.forward(inputs, { training: false }).dataSync();
+      return model.forward(inputs, { training: false });
     });
     out.set(values, start * perTarget);
   }

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import * as tf from '@tensorflow/tfjs';
+import { tf } from './tfjs.cjs';
 import type { ForecastModel } from './model-types.js';
 import type { TrainingCheckpoint, TrainingState } from './trainer.js';
 

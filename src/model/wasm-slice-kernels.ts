@@ -4,8 +4,9 @@
 // was the largest cost of a GRU training step. These read the input through a view of wasm memory instead.
 // Same results; other dtypes and ranks above 4 still go to the stock kernels.
 // Imported directly rather than from ./tf.js, which installs these kernels (no import cycle).
-import * as tf from '@tensorflow/tfjs';
-import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { tf, tfjsWasm } from './tfjs.cjs';
+
+type BackendWasm = InstanceType<typeof tfjsWasm.BackendWasm>;
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -53,7 +54,9 @@ function sliceFromView(
 
 function handled(x: tf.TensorInfo, backend: unknown): backend is BackendWasm {
   return (
-    backend instanceof BackendWasm && x.shape.length <= 4 && (x.dtype === 'float32' || x.dtype === 'int32')
+    backend instanceof tfjsWasm.BackendWasm &&
+    x.shape.length <= 4 &&
+    (x.dtype === 'float32' || x.dtype === 'int32')
   );
 }
 
