@@ -5,7 +5,7 @@
 // time (so run `npm run build` first), wall clock and, through /usr/bin/time when present, CPU seconds, which
 // other jobs on the machine do not inflate. The run and the models are made
 // with the CLI too and are not timed (1 epoch each: scoring a model costs the same however long it trained).
-// The default report scores the models in worker threads from 3 cores up (the main thread alone on 2 cores);
+// The default report scores the models in worker threads, one per core, the main thread joining them;
 // `--threads 1` and `--threads 2` are measured beside it.
 // Usage: node --import tsx bench/report-speed.ts [--hours 12] [--benchmark social-network] [--models gat-gru,gat-lstm,gru] [--repeat 3]
 import { execa } from 'execa';

@@ -36,7 +36,7 @@ Charts are inline SVG and the styles inline CSS, in light and dark mode: the fil
     threads: Flags.integer({
       min: 1,
       description:
-        'Threads scoring the models side by side, the main one included (default: one per core with 3 cores or more, else 1).',
+        'Threads scoring the models side by side, the main one included (default: one per core; 1: the main thread only).',
     }),
   };
 

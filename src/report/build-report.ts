@@ -2,6 +2,7 @@
 // study. Reads the run once, scores each model on it, renders inline SVG and writes the file atomically.
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import writeFileAtomic from 'write-file-atomic';
 import { DataError, InterruptedError, UsageError } from '../core/errors.js';
 import { ignoreProgress, type ProgressListener } from '../core/progress.js';
@@ -9,6 +10,7 @@ import { toolVersion } from '../core/version.js';
 import { readRun, type RunData } from '../dataset/run-reader.js';
 import type { SimulationResult } from '../sim/des/simulation-result.js';
 import type { ModelForecasts } from './model-forecasts.js';
+import { scoringThreads, startScoringWorkers } from './scoring-pool.js';
 import { reportPage } from './report-page.js';
 import { busiestFirst, digestRun, type RunDigest, type ServiceDigest } from './run-digest.js';
 import { callGraphSection } from './sections/call-graph-section.js';
@@ -30,7 +32,7 @@ export interface ReportOptions {
   out: string;
   /** Services whose forecasts are drawn against the truth; default the busiest few. */
   services?: string[];
-  /** Threads scoring the models, this one included; default one per core from 3 cores up; 1: this thread only. */
+  /** Threads scoring the models, this one included; default one per core; 1: this thread only. */
   threads?: number;
 }
 
@@ -95,7 +97,9 @@ export async function buildReport(options: ReportOptions, deps: ReportDeps = {})
   progress({ phase: 'report', done: 0, total, message: `reading ${options.runDir}` });
   let run: RunData | undefined;
   const readOnce = () => (run ??= readRun(options.runDir, { calls: 'summary' }));
-  // Worker threads start scoring the models while this thread reads and digests the run, then it joins them.
+  // Worker threads start first and read the run while this thread reads and digests it; then all score.
+  const threads = scoringThreads(options.threads, options.modelDirs.length);
+  const workers = threads > 1 ? startScoringWorkers(options.runDir, threads - 1) : [];
   const stopScoring = new AbortController();
   const stopWithUser = () => stopScoring.abort();
   deps.signal?.addEventListener('abort', stopWithUser, { once: true });
@@ -104,19 +108,15 @@ export async function buildReport(options: ReportOptions, deps: ReportDeps = {})
     scored += 1;
     progress({ phase: 'report', done: 1 + scored, total, message: `scored ${options.modelDirs[index]}` });
   };
-  const scoring = startScoring(options, readOnce, stopScoring.signal, onScored);
   let models: ModelForecasts[];
   let digest: RunDigest;
   try {
     digest = digestRun(readOnce());
     progress({ phase: 'report', done: 1, total, message: 'scoring the models' });
-    models = await scoring;
-  } catch (error) {
-    stopScoring.abort();
-    await scoring.catch(() => undefined);
-    throw error;
+    models = await scoreAll(options, readOnce, workers, stopScoring.signal, onScored);
   } finally {
     deps.signal?.removeEventListener('abort', stopWithUser);
+    for (const worker of workers) void worker.terminate();
   }
   const curveServices = chooseServices(digest, options.services);
   stopIfAborted(deps.signal);
@@ -160,10 +160,11 @@ function renderSections(
 }
 
 /** The services named by --services (each must be in the run), or the busiest few. */
-/** Starts scoring the models (none: nothing to do), loading TensorFlow.js only when there are models. */
-async function startScoring(
+/** Scores the models (none: nothing to do), loading TensorFlow.js only when there are models. */
+async function scoreAll(
   options: ReportOptions,
   run: () => RunData,
+  workers: readonly Worker[],
   signal: AbortSignal,
   onScored: (index: number) => void,
 ): Promise<ModelForecasts[]> {
@@ -173,9 +174,9 @@ async function startScoring(
     modelDirs: options.modelDirs,
     runDir: options.runDir,
     run,
+    workers,
     signal,
     onScored,
-    ...(options.threads === undefined ? {} : { threads: options.threads }),
   });
 }
 

@@ -2,6 +2,7 @@
 // code, on the same run), keeping the model's forecasts for the test windows so that they can be drawn
 // against the truth. Imported only when models are given, so a run-only report never loads tfjs.
 import { basename } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import type { RunData } from '../dataset/run-reader.js';
 import type { EvaluateResult } from '../model/evaluate-model-dir.js';
 import type { ModelCard } from '../model/model-card.js';
@@ -26,8 +27,8 @@ export interface ForecastRequest {
   run: () => RunData;
   onScored: (index: number) => void;
   signal?: AbortSignal;
-  /** Threads scoring, the main thread included (default one per core from 3 cores up). */
-  threads?: number;
+  /** Worker threads already started on the run (startScoringWorkers); none: the main thread alone. */
+  workers: readonly Worker[];
 }
 
 export async function forecastModels(request: ForecastRequest): Promise<ModelForecasts[]> {
@@ -39,7 +40,7 @@ export async function forecastModels(request: ForecastRequest): Promise<ModelFor
       cards,
       onScored: request.onScored,
       ...(request.signal === undefined ? {} : { signal: request.signal }),
-      ...(request.threads === undefined ? {} : { threads: request.threads }),
+      workers: request.workers,
     },
     request.run,
   );

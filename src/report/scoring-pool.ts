@@ -1,7 +1,7 @@
 // Scoring the report's models in parallel: each model's forward passes over the test windows take about a
 // second on the single-threaded wasm backend, and they are independent. With T threads (default one per core,
-// at most one per model), T − 1 worker threads start at once and score while the main thread reads and digests
-// the run; then the main thread takes jobs too. Jobs go heaviest first so that the last to finish is a light one.
+// at most one per model), T − 1 worker threads start first and read the run while the main thread reads and
+// digests it; then all of them, the main thread too, take jobs. Jobs go heaviest first so that the last to finish is a light one.
 //
 // A model a worker could not score is scored again in the main thread: that gives the user the typed error
 // (with its exit code and suggestion) the main thread would have thrown, and covers a backend that cannot
@@ -18,10 +18,26 @@ export interface ScoringRequest {
   runDir: string;
   modelDirs: readonly string[];
   cards: readonly ModelCard[];
-  /** Threads scoring, the main thread included; default one per core from 3 cores up. 1: the main thread only. */
-  threads?: number;
+  /** Worker threads already started on the run (startScoringWorkers); none: the main thread scores alone. */
+  workers: readonly Worker[];
   signal?: AbortSignal;
   onScored?: (index: number) => void;
+}
+
+/** Threads to score `models` models with, the main thread included: one per core unless asked. */
+export function scoringThreads(requested: number | undefined, models: number): number {
+  return Math.min(requested ?? availableParallelism(), models);
+}
+
+/**
+ * Starts `count` worker threads on the run at once: each loads TensorFlow.js and reads the run while the main
+ * thread reads and digests it, so that all are ready to score at about the same moment. scoreModels stops them.
+ */
+export function startScoringWorkers(runDir: string, count: number): Worker[] {
+  const init: ScoringWorkerInit = { runDir };
+  return Array.from({ length: count }, () =>
+    startModuleWorker(new URL('./scoring-worker.js', import.meta.url), init),
+  );
 }
 
 /**
@@ -32,7 +48,6 @@ export async function scoreModels(
   request: ScoringRequest,
   run: () => RunData,
 ): Promise<(EvaluationWithForecasts | undefined)[]> {
-  const threads = Math.min(request.threads ?? defaultThreads(), request.modelDirs.length);
   const scored: (EvaluationWithForecasts | undefined)[] = [];
   const inMain = async (index: number) => {
     // Loaded only when needed: the main thread need not start TensorFlow.js while workers score.
@@ -55,15 +70,12 @@ export async function scoreModels(
       await inMain(index);
     }
   };
-  if (threads <= 1) {
+  const { workers } = request;
+  if (workers.length === 0) {
     await mainThreadJobs();
     return scored;
   }
   const failed: number[] = [];
-  const init: ScoringWorkerInit = { runDir: request.runDir };
-  const workers = Array.from({ length: threads - 1 }, () =>
-    startModuleWorker(new URL('./scoring-worker.js', import.meta.url), init),
-  );
   const stop = () => void Promise.all(workers.map((worker) => worker.terminate()));
   request.signal?.addEventListener('abort', stop, { once: true });
   try {
@@ -90,16 +102,6 @@ export async function scoreModels(
     await inMain(index);
   }
   return scored;
-}
-
-/**
- * One per core from three cores up. A worker costs its own start-up (TensorFlow.js, the run read again, a cold
- * JIT: ~1.3 s of CPU for 12 h × 28 services), so on two cores, where the main thread is one of the two, it saves
- * no time: 2.95 s wall with a worker against 2.82 s without (bench/report-speed.ts, 3 models).
- */
-function defaultThreads(): number {
-  const cores = availableParallelism();
-  return cores > 2 ? cores : 1;
 }
 
 /** One job's reply, or undefined when the worker died (or was terminated) first. */

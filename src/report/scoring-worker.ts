@@ -1,6 +1,6 @@
 // A worker thread of the report's scoring pool (scoring-pool.ts): scores one model directory at a time on the
 // report's run, exactly as `rescape evaluate` does (same code, same backend), and sends back the evaluation
-// with the forecasts. The run is read once per worker, on its first job.
+// with the forecasts. The run is read once per worker, as soon as it starts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { readRun, type RunData } from '../dataset/run-reader.js';
 import { evaluateModelDirWithForecasts, type EvaluationWithForecasts } from '../model/evaluate-model-dir.js';
@@ -24,12 +24,14 @@ if (port === null) throw new Error('scoring-worker.ts runs only as a worker thre
 const init = workerData as ScoringWorkerInit;
 // The same choice as the main thread's: the best backend available (wasm on CPU-only machines).
 const backendReady = selectBackend();
-let run: RunData | undefined;
+// Read at once, while the main thread reads and digests the run too: the first job finds it ready.
+const runReady: Promise<RunData> = backendReady.then(() => readRun(init.runDir, { calls: 'summary' }));
+// A run that cannot be read fails each job that awaits it (and the main thread says why), nothing else.
+runReady.catch(() => undefined);
 
 async function score({ index, modelDir }: ScoringJob): Promise<ScoringReply> {
   try {
-    await backendReady;
-    run ??= readRun(init.runDir, { calls: 'summary' });
+    const run = await runReady;
     const scored = await evaluateModelDirWithForecasts(modelDir, [init.runDir], { runs: [run] });
     return { kind: 'scored', index, scored };
   } catch (error) {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DataError } from '../../src/core/errors.js';
 import { readRun } from '../../src/dataset/run-reader.js';
 import { forecastModels, type ModelForecasts } from '../../src/report/model-forecasts.js';
+import { startScoringWorkers } from '../../src/report/scoring-pool.js';
 import { rescape, tempDir } from '../cli.js';
 import { profiledRun, tinyModel } from './cli-fixtures.js';
 
@@ -42,8 +43,8 @@ async function score(modelDirs: string[], threads: number) {
   const models = await forecastModels({
     modelDirs,
     runDir: run,
-    run: () => readRun(run),
-    threads,
+    run: () => readRun(run, { calls: 'summary' }),
+    workers: startScoringWorkers(run, threads - 1),
     onScored: (index) => scored.push(index),
   });
   return { models, scored };
