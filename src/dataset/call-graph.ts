@@ -5,9 +5,9 @@
 // callee aggregates from its callers (adjacency[dm * n + um]), because a callee's load is driven by the
 // requests its callers send. 'symmetric' is the union of both orientations: every call edge lets caller and
 // callee aggregate from each other, as the paper's one-hop neighbourhood does.
-import { DataError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { GraphInput } from '../model/model-types.js';
-import { RUN_FILES, type CallRow } from './run-format.js';
+import { summariseCalls, summaryEdges } from './call-summary.js';
 import type { RunData } from './run-reader.js';
 
 export type GraphDirection = 'directed' | 'symmetric';
@@ -39,30 +39,6 @@ export const DEFAULT_GRAPH_OPTIONS: GraphOptions = {
   selfLoops: true,
   weighting: 'binary',
 };
-
-/** Counts the calls of each distinct (um_id, dm_id) pair. */
-export function callEdges(calls: readonly CallRow[], services: number): CallEdge[] {
-  const counts = new Map<number, number>();
-  for (const call of calls) {
-    for (const [id, column] of [
-      [call.umId, 'um_id'],
-      [call.dmId, 'dm_id'],
-    ] as const) {
-      if (!Number.isInteger(id) || id < 0 || id >= services) {
-        throw new DataError(
-          `${column} ${id} at timestamp ${call.timestamp} is not one of the ${services} services`,
-          { file: RUN_FILES.callgraph, field: column },
-          { suggestion: 'Every call must name services listed in services.csv.' },
-        );
-      }
-    }
-    const key = call.umId * services + call.dmId;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...counts]
-    .sort(([a], [b]) => a - b)
-    .map(([key, count]) => ({ um: Math.floor(key / services), dm: key % services, calls: count }));
-}
 
 function checkOptions(options: GraphOptions): void {
   if (options.direction !== 'directed' && options.direction !== 'symmetric') {
@@ -114,5 +90,5 @@ export function graphFromEdges(
 export function graphFromRun(run: Pick<RunData, 'services' | 'calls'>, options: GraphOptions): CallGraph {
   checkOptions(options);
   const services = run.services.length;
-  return graphFromEdges(services, callEdges(run.calls, services), options);
+  return graphFromEdges(services, summaryEdges(summariseCalls(run.calls, services)), options);
 }

@@ -19,7 +19,7 @@ export interface CallSummary {
   edges: CallEdgeSummary[];
 }
 
-/** Accumulates calls; a service id outside 0..services-1 is a DataError. */
+/** Accumulates calls whose service ids the caller has checked to lie in 0..services-1. */
 export class CallSummariser {
   private readonly calls: Float64Array;
   private readonly rtSum: Float64Array;
@@ -34,23 +34,12 @@ export class CallSummariser {
   }
 
   add(umId: number, dmId: number, rtMs: number | null): void {
-    if (!(this.known(umId) && this.known(dmId))) {
-      throw new DataError(
-        `call ${umId} → ${dmId} names a service outside the run's ${this.services}`,
-        { file: RUN_FILES.callgraph, field: this.known(umId) ? 'dm_id' : 'um_id' },
-        { suggestion: 'Every call must name services listed in services.csv.' },
-      );
-    }
     const key = umId * this.services + dmId;
     this.rows += 1;
     this.calls[key]! += 1;
     if (rtMs === null) return;
     this.rtSum[key]! += rtMs;
     this.rtCount[key]! += 1;
-  }
-
-  private known(id: number): boolean {
-    return Number.isInteger(id) && id >= 0 && id < this.services;
   }
 
   /** Counts a trace id; calling it again with the same id changes nothing. */
@@ -71,14 +60,25 @@ export class CallSummariser {
   }
 }
 
-/** The summary of calls already read. */
+/** The summary of calls already read; a service id outside 0..services-1 is a DataError. */
 export function summariseCalls(calls: readonly CallRow[], services: number): CallSummary {
   const summariser = new CallSummariser(services);
   for (const call of calls) {
+    checkServiceId(call.umId, 'um_id', call.timestamp, services);
+    checkServiceId(call.dmId, 'dm_id', call.timestamp, services);
     summariser.add(call.umId, call.dmId, call.rtMs);
     summariser.trace(call.traceId);
   }
   return summariser.summary();
+}
+
+function checkServiceId(id: number, column: string, timestamp: number, services: number): void {
+  if (Number.isInteger(id) && id >= 0 && id < services) return;
+  throw new DataError(
+    `${column} ${id} at timestamp ${timestamp} is not one of the ${services} services`,
+    { file: RUN_FILES.callgraph, field: column },
+    { suggestion: 'Every call must name services listed in services.csv.' },
+  );
 }
 
 /** The summary's edges as the call graph takes them (um, dm, calls). */

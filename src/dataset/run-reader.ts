@@ -93,9 +93,9 @@ function readTable(
   columns: readonly string[],
   problems: RunProblem[],
   onRecord: (record: CsvRecord) => void,
+  text = readRunFile(join(dir, name)),
 ): { file: string; lastLine: number } {
   const file = join(dir, name);
-  const text = readRunFile(file);
   let header: CsvRecord | undefined;
   let lastLine: number | undefined;
   eachCsvRecord(text, file, (record) => {
@@ -219,17 +219,19 @@ function readCalls(
   services: readonly ServiceRow[],
   steps: number,
   problems: RunProblem[],
+  text?: string,
 ): CallRow[] {
   const file = join(dir, RUN_FILES.callgraph);
   const rows: CallRow[] = [];
   let previous = 0;
-  readTable(dir, RUN_FILES.callgraph, CALLGRAPH_COLUMNS, problems, (record) => {
+  const onRecord = (record: CsvRecord) => {
     checkColumnCount(record, CALLGRAPH_COLUMNS, file);
     const row = parseCallRow(record.cells, services, { file, line: record.line });
     checkCallOrder(row.timestamp, previous, steps, file, record.line);
     previous = row.timestamp;
     rows.push(row);
-  });
+  };
+  readTable(dir, RUN_FILES.callgraph, CALLGRAPH_COLUMNS, problems, onRecord, text);
   return rows;
 }
 
@@ -262,9 +264,9 @@ function readCallSummary(
 ): CallSummary {
   const file = join(dir, RUN_FILES.callgraph);
   const text = readRunFile(file);
-  // Quoted or non-ASCII text (a hand-edited file) is read as rows, through csv-parse.
+  // Quoted or non-ASCII text (a hand-edited file) is parsed as rows, through csv-parse.
   if (!PLAIN_CSV.test(text))
-    return summariseCalls(readCalls(dir, services, steps, problems), services.length);
+    return summariseCalls(readCalls(dir, services, steps, problems, text), services.length);
   const headerEnd = text.indexOf('\n');
   const headerText = headerEnd === -1 ? text : text.slice(0, headerEnd);
   checkHeader(

@@ -100,9 +100,6 @@ export async function buildReport(options: ReportOptions, deps: ReportDeps = {})
   // Worker threads start first and read the run while this thread reads and digests it; then all score.
   const threads = scoringThreads(options.threads, options.modelDirs.length);
   const workers = threads > 1 ? startScoringWorkers(options.runDir, threads - 1) : [];
-  const stopScoring = new AbortController();
-  const stopWithUser = () => stopScoring.abort();
-  deps.signal?.addEventListener('abort', stopWithUser, { once: true });
   let scored = 0;
   const onScored = (index: number) => {
     scored += 1;
@@ -113,9 +110,8 @@ export async function buildReport(options: ReportOptions, deps: ReportDeps = {})
   try {
     digest = digestRun(readOnce());
     progress({ phase: 'report', done: 1, total, message: 'scoring the models' });
-    models = await scoreAll(options, readOnce, workers, stopScoring.signal, onScored);
+    models = await scoreAll(options, readOnce, workers, deps.signal, onScored);
   } finally {
-    deps.signal?.removeEventListener('abort', stopWithUser);
     for (const worker of workers) void worker.terminate();
   }
   const curveServices = chooseServices(digest, options.services);
@@ -165,18 +161,19 @@ async function scoreAll(
   options: ReportOptions,
   run: () => RunData,
   workers: readonly Worker[],
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
   onScored: (index: number) => void,
 ): Promise<ModelForecasts[]> {
   if (options.modelDirs.length === 0) return [];
   const { forecastModels } = await import('./model-forecasts.js');
+  const { modelDirs, runDir } = options;
   return forecastModels({
-    modelDirs: options.modelDirs,
-    runDir: options.runDir,
+    modelDirs,
+    runDir,
     run,
     workers,
-    signal,
     onScored,
+    ...(signal === undefined ? {} : { signal }),
   });
 }
 
